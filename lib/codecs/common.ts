@@ -1,0 +1,39 @@
+import * as t from 'io-ts';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** A string that is not empty once white space is trimmed; kept as given. */
+export const NonEmptyString = new t.Type<string, string, unknown>(
+  'NonEmptyString',
+  (u): u is string => typeof u === 'string' && u.trim().length > 0,
+  (u, c) =>
+    typeof u !== 'string'
+      ? t.failure(u, c, u === undefined ? 'is required' : `must be a string, got ${typeof u}`)
+      : u.trim().length === 0
+        ? t.failure(u, c, 'must not be empty')
+        : t.success(u),
+  t.identity,
+);
+
+/** An ISO-8601 timestamp, or `null` where the API allows it. */
+export const Timestamp = t.union([t.string, t.null], 'Timestamp');
+export type Timestamp = t.TypeOf<typeof Timestamp>;
+
+/**
+ * Pagination metadata of a list response.
+ *
+ * @example
+ * import { Pagination } from 'vitable-connect-rx';
+ * Pagination.is({ page: 1, limit: 20, total: 1, total_pages: 1 }); // true
+ */
+export const Pagination = t.type(
+  { page: t.number, limit: t.number, total: t.number, total_pages: t.number },
+  'Pagination',
+);
+export type Pagination = t.TypeOf<typeof Pagination>;
+
+/** The `{ data }` envelope around a single resource. @internal */
+export const envelope = <C extends t.Mixed>(codec: C) =>
+  t.type({ data: codec }, `{ data: ${codec.name} }`);

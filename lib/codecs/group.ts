@@ -1,0 +1,77 @@
+import * as t from 'io-ts';
+import { NonEmptyString, Pagination, Timestamp } from './common';
+
+/**
+ * A group: a benefits cohort of one organization.
+ *
+ * @example
+ * import { Group } from 'vitable-connect-rx';
+ * import { isRight } from 'fp-ts/Either';
+ *
+ * isRight(Group.decode({ id: 'grp_1', organization_id: 'org_1', name: 'Tier 1',
+ *   external_reference_id: 'seg_1', created_at: null, updated_at: null })); // true
+ */
+export const Group = t.type(
+  {
+    id: t.string,
+    organization_id: t.string,
+    name: t.string,
+    external_reference_id: t.string,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  'Group',
+);
+export type Group = t.TypeOf<typeof Group>;
+
+/**
+ * One page of `GET /v1/groups`.
+ *
+ * @example
+ * import { GroupPage } from 'vitable-connect-rx';
+ * GroupPage.is({ data: [], pagination: { page: 1, limit: 20, total: 0, total_pages: 0 } }); // true
+ */
+export const GroupPage = t.type({ data: t.array(Group), pagination: Pagination }, 'GroupPage');
+export type GroupPage = t.TypeOf<typeof GroupPage>;
+
+/**
+ * The body of `POST /v1/groups`. Both fields must be non-empty; unknown keys are dropped.
+ *
+ * @example
+ * import { GroupCreateParams } from 'vitable-connect-rx';
+ * GroupCreateParams.decode({ name: 'Tier 1', external_reference_id: 'seg_1' }); // Right
+ */
+export const GroupCreateParams = t.exact(
+  t.type({ name: NonEmptyString, external_reference_id: NonEmptyString }),
+  'GroupCreateParams',
+);
+export type GroupCreateParams = t.TypeOf<typeof GroupCreateParams>;
+
+/**
+ * The body of `PATCH /v1/groups/{id}`. Fields are optional but, when given, non-empty.
+ *
+ * @example
+ * import { GroupUpdateParams } from 'vitable-connect-rx';
+ * GroupUpdateParams.decode({ name: 'Tier 1 (renamed)' }); // Right
+ */
+export const GroupUpdateParams = t.exact(
+  t.partial({ name: NonEmptyString, external_reference_id: NonEmptyString }),
+  'GroupUpdateParams',
+);
+export type GroupUpdateParams = t.TypeOf<typeof GroupUpdateParams>;
+
+/** Query of `GET /v1/groups`. */
+export interface GroupListParams {
+  /** 1-based page number (default 1). */
+  readonly page?: number;
+  /** Items per page, 1 to 100 (server default 20). */
+  readonly limit?: number;
+}
+
+/** Options of `groups.listAll`. */
+export interface GroupListAllParams {
+  /** Items per page, 1 to 100 (default 100). */
+  readonly limit?: number;
+  /** Pages fetched ahead of the consumer, in order (default 1). */
+  readonly prefetch?: number;
+}

@@ -1,0 +1,165 @@
+import * as t from 'io-ts';
+import { NonEmptyString } from './common';
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+const refinedString = (
+  name: string,
+  check: (s: string) => string | undefined,
+  normalise: (s: string) => string = (s) => s,
+): t.Type<string, string, unknown> =>
+  new t.Type<string, string, unknown>(
+    name,
+    (u): u is string => typeof u === 'string' && check(u) === undefined,
+    (u, c) => {
+      if (typeof u !== 'string')
+        return t.failure(u, c, u === undefined ? 'is required' : `must be a string, got ${u === null ? 'null' : typeof u}`);
+      const problem = check(u);
+      return problem === undefined ? t.success(normalise(u)) : t.failure(u, c, problem);
+    },
+    t.identity,
+  );
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/** The two-letter codes of the US states, DC and the US territories. */
+export const US_STATE_CODES: ReadonlySet<string> = new Set(
+  (
+    'AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND ' +
+    'OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AS GU MP PR VI UM'
+  ).split(' '),
+);
+
+const PHONE_PUNCTUATION = /[\s\-.()]/g;
+
+/**
+ * The 10-digit form of a US phone number: spaces, dashes, dots and parentheses
+ * dropped, then a leading `+1`; `undefined` when that does not leave 10 digits.
+ *
+ * @example
+ * import { normalisePhone } from 'vitable-connect-rx';
+ * normalisePhone('+1 (415) 555-0100'); // '4155550100'
+ */
+export const normalisePhone = (raw: string): string | undefined => {
+  let digits = raw.replace(PHONE_PUNCTUATION, '');
+  if (digits.startsWith('+1')) digits = digits.slice(2);
+  return /^\d{10}$/.test(digits) ? digits : undefined;
+};
+
+const checkDate = (s: string): string | undefined => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return 'must be a date as YYYY-MM-DD';
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
+    return 'is not a real calendar date';
+  const now = new Date();
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  if (date.getTime() > today) return 'must not be in the future';
+  return undefined;
+};
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
+
+// -------------------------------------------------------------------------------------
+// codecs
+// -------------------------------------------------------------------------------------
+
+/** A calendar date `YYYY-MM-DD`, real and not in the future (judged in UTC). */
+export const DateOfBirth = refinedString('DateOfBirth', checkDate);
+
+/** A US phone number; decodes to its 10-digit form. */
+export const Phone = refinedString(
+  'Phone',
+  (s) => (normalisePhone(s) === undefined ? 'must be a 10-digit US phone number' : undefined),
+  (s) => normalisePhone(s) as string,
+);
+
+/** A plan id, `pln_…`. */
+export const PlanId = refinedString('PlanId', (s) =>
+  /^pln_\S+$/.test(s) ? undefined : 'must be a plan id starting with "pln_"',
+);
+
+/** A US state or territory code, any case; decodes upper-case. */
+export const StateCode = refinedString(
+  'StateCode',
+  (s) => (US_STATE_CODES.has(s.toUpperCase()) ? undefined : 'must be a US state or territory code'),
+  (s) => s.toUpperCase(),
+);
+
+/** A 5-digit ZIP code or ZIP+4. */
+export const Zipcode = refinedString('Zipcode', (s) =>
+  /^\d{5}(-\d{4})?$/.test(s) ? undefined : 'must be a 5-digit ZIP code or ZIP+4',
+);
+
+/** An e-mail address (or `null`). */
+export const Email = refinedString('Email', (s) =>
+  EMAIL.test(s) ? undefined : 'must be an e-mail address',
+);
+
+const nullable = <C extends t.Mixed>(codec: C, message: string) =>
+  new t.Type<t.TypeOf<C> | null, t.OutputOf<C> | null, unknown>(
+    `${codec.name} | null`,
+    (u): u is t.TypeOf<C> | null => u === null || codec.is(u),
+    (u, c) => (u === null ? t.success(null) : typeof u === 'string' ? codec.validate(u, c) : t.failure(u, c, message)),
+    (a) => (a === null ? null : codec.encode(a)),
+  );
+
+/**
+ * A member's postal address.
+ *
+ * @example
+ * import { Address } from 'vitable-connect-rx';
+ * Address.decode({ address_line_1: '1 Main St', city: 'SF', state: 'ca', zipcode: '94102' });
+ * // Right({ …, state: 'CA' })
+ */
+export const Address = t.exact(
+  t.intersection([
+    t.type({
+      address_line_1: NonEmptyString,
+      city: NonEmptyString,
+      state: StateCode,
+      zipcode: Zipcode,
+    }),
+    t.partial({ address_line_2: nullable(t.string, 'must be a string or null') }),
+  ]),
+  'Address',
+);
+export type Address = t.TypeOf<typeof Address>;
+
+/**
+ * One member of a sync batch, checked before sending. Decoding normalises the
+ * phone to 10 digits and the state to upper case, and drops unknown keys: the
+ * decoded value is exactly what is sent.
+ *
+ * @example
+ * import { MemberInput } from 'vitable-connect-rx';
+ * import { isRight } from 'fp-ts/Either';
+ *
+ * const decoded = MemberInput.decode({
+ *   reference_id: 'EMP-001', first_name: 'Jane', last_name: 'Doe', date_of_birth: '1990-05-15',
+ *   phone: '(415) 555-0100', plan_id: 'pln_abc123',
+ *   address: { address_line_1: '123 Main St', city: 'San Francisco', state: 'ca', zipcode: '94102' },
+ * });
+ * isRight(decoded) && decoded.right.phone; // '4155550100'
+ */
+export const MemberInput = t.exact(
+  t.intersection([
+    t.type({
+      reference_id: NonEmptyString,
+      first_name: NonEmptyString,
+      last_name: NonEmptyString,
+      date_of_birth: DateOfBirth,
+      phone: Phone,
+      plan_id: PlanId,
+      address: Address,
+    }),
+    t.partial({ email: nullable(Email, 'must be an e-mail address or null') }),
+  ]),
+  'MemberInput',
+);
+export type MemberInput = t.TypeOf<typeof MemberInput>;

@@ -1,0 +1,44 @@
+/**
+ * vitable-connect-rx: a reactive client for the Vitable Connect API.
+ *
+ * Named re-exports of the public surface; no logic lives here.
+ *
+ * @packageDocumentation
+ */
+export * from './codecs';
+export {
+  VitableError,
+  ConfigError,
+  ValidationError,
+  ApiError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  ConnectionError,
+  TimeoutError,
+  AbortError,
+  DecodeError,
+  PollTimeoutError,
+  REDACTED,
+  apiErrorFor,
+} from './errors';
+export type { Issue, VitableErrorTag, ApiErrorTag, RequestInfo } from './errors';
+export { ENVIRONMENTS } from './types';
+export type {
+  ClientOptions,
+  RequestOptions,
+  VitableConnect,
+  GroupsResource,
+  MembersSyncResource,
+  SyncSubmitParams,
+  RetryEvent,
+  RetryReason,
+  Logger,
+  LogLevel,
+  Environment,
+} from './types';
