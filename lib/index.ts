@@ -42,3 +42,15 @@ export type {
   LogLevel,
   Environment,
 } from './types';
+export type {
+  SyncEvent,
+  SyncReport,
+  MemberFailure,
+  FailureStage,
+  InvalidEvent,
+  SubmittedEvent,
+  CompletedEvent,
+  FailedEvent,
+  ProgressEvent,
+  DoneEvent,
+} from './pipelines/sync-events';

@@ -1,0 +1,99 @@
+import type { SyncFailure, SyncRequest } from '../codecs';
+import type { Issue, VitableError } from '../errors';
+
+/** Where a member was lost: rejected locally, by the server, or with a failed request. */
+export type FailureStage = 'validation' | 'server' | 'request';
+
+/** One member that did not sync, as the {@link SyncReport} lists it. */
+export interface MemberFailure {
+  /** Absent when the member had no usable `reference_id`. */
+  readonly reference_id?: string;
+  /** Position in the source, for members rejected before sending. */
+  readonly index?: number;
+  readonly stage: FailureStage;
+  /** The server's operation, for `stage: 'server'`. */
+  readonly operation?: SyncFailure['operation'];
+  readonly reason: string;
+}
+
+/** A member rejected before sending (bad fields, a repeated `reference_id`, over `maxBytes`). */
+export interface InvalidEvent {
+  readonly type: 'invalid';
+  readonly index: number;
+  readonly reference_id?: string;
+  readonly issues: ReadonlyArray<Issue>;
+}
+
+/** A batch the server accepted (202). */
+export interface SubmittedEvent {
+  readonly type: 'submitted';
+  readonly requestId: string;
+  readonly size: number;
+}
+
+/** A batch the server finished processing. */
+export interface CompletedEvent {
+  readonly type: 'completed';
+  readonly request: SyncRequest;
+  /** Members of the batch that synced (batch size minus server failures). */
+  readonly synced: number;
+  /** Member failures the server reported, e.g. `Invalid plan_id`. */
+  readonly failures: ReadonlyArray<SyncFailure>;
+}
+
+/** A batch that could not be submitted or polled after all retries. */
+export interface FailedEvent {
+  readonly type: 'failed';
+  readonly referenceIds: ReadonlyArray<string>;
+  readonly error: VitableError;
+  /** The sync request id, when the batch was accepted before polling failed. */
+  readonly requestId?: string;
+}
+
+/** Running totals, at most every 250 ms and after each batch. */
+export interface ProgressEvent {
+  readonly type: 'progress';
+  readonly read: number;
+  readonly invalid: number;
+  readonly submitted: number;
+  readonly synced: number;
+  readonly failed: number;
+  /** Batches submitted but not yet completed or failed. */
+  readonly inFlight: number;
+  readonly membersPerSecond: number;
+}
+
+/** The account of a whole roster sync: `read === invalid + failed + synced`. */
+export interface SyncReport {
+  readonly groupId: string;
+  readonly read: number;
+  readonly invalid: number;
+  readonly failed: number;
+  readonly synced: number;
+  /** Count of member ids the server reported added. */
+  readonly added: number;
+  /** Count of member ids the server reported removed. */
+  readonly removed: number;
+  /** Every sync request id, in submission order. */
+  readonly requestIds: ReadonlyArray<string>;
+  /** Every invalid or failed member. */
+  readonly failures: ReadonlyArray<MemberFailure>;
+  /** ISO-8601 timestamp of the subscription. */
+  readonly startedAt: string;
+  readonly durationMs: number;
+}
+
+/** The last event: the report. */
+export interface DoneEvent {
+  readonly type: 'done';
+  readonly report: SyncReport;
+}
+
+/** Everything `syncRoster` emits. */
+export type SyncEvent =
+  | InvalidEvent
+  | SubmittedEvent
+  | CompletedEvent
+  | FailedEvent
+  | ProgressEvent
+  | DoneEvent;
