@@ -1,0 +1,193 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import type { MemberInput } from '../codecs';
+import { ValidationError, type Issue } from '../errors';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** Options of {@link toSyncBatches}. */
+export interface ToSyncBatchesOptions {
+  /** Most members in one batch (default 500). A positive integer. */
+  readonly maxMembers?: number;
+  /**
+   * Most UTF-8 bytes of one batch's request body, `JSON.stringify({ members: batch })`
+   * (default 1 000 000). A positive integer.
+   */
+  readonly maxBytes?: number;
+}
+
+/** Default {@link ToSyncBatchesOptions.maxMembers}. */
+export const DEFAULT_MAX_MEMBERS = 500;
+/** Default {@link ToSyncBatchesOptions.maxBytes}. */
+export const DEFAULT_MAX_BYTES = 1_000_000;
+
+/** Bytes of `{"members":[]}`, the body around the members. @internal */
+export const ENVELOPE_BYTES = Buffer.byteLength(JSON.stringify({ members: [] }), 'utf8');
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/**
+ * UTF-8 bytes of one member as it appears inside the body's array.
+ *
+ * @internal
+ */
+export const memberBytes = (member: unknown): number => {
+  const json = JSON.stringify(member) ?? 'null';
+  // Buffer.byteLength is exact; a cheap ASCII check first saves it for most rosters.
+  return isAscii(json) ? json.length : Buffer.byteLength(json, 'utf8');
+};
+
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+const isAscii = (s: string): boolean => !NON_ASCII.test(s);
+
+/**
+ * Checks batching options and fills in the defaults; bad values throw a
+ * {@link ValidationError} naming each one.
+ *
+ * @internal
+ */
+export const resolveBatchOptions = (
+  options: ToSyncBatchesOptions = {},
+  context = 'toSyncBatches options',
+): Required<ToSyncBatchesOptions> => {
+  const maxMembers = options.maxMembers ?? DEFAULT_MAX_MEMBERS;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const issues: Issue[] = [];
+  if (!isPositiveInteger(maxMembers))
+    issues.push({ path: 'maxMembers', message: `must be a positive integer, got ${String(maxMembers)}` });
+  if (!isPositiveInteger(maxBytes))
+    issues.push({ path: 'maxBytes', message: `must be a positive integer, got ${String(maxBytes)}` });
+  else if (maxBytes <= ENVELOPE_BYTES)
+    issues.push({ path: 'maxBytes', message: `must leave room for a member, got ${maxBytes}` });
+  if (issues.length > 0) throw new ValidationError(context, issues);
+  return { maxMembers, maxBytes };
+};
+
+/** True for a finite integer above 0. @internal */
+export const isPositiveInteger = (n: unknown): n is number =>
+  typeof n === 'number' && Number.isInteger(n) && n > 0;
+
+/**
+ * The message of the issue reported for a member over `maxBytes`.
+ *
+ * @internal
+ */
+export const oversizeMessage = (bytes: number, maxBytes: number): string =>
+  `is ${ENVELOPE_BYTES + bytes} bytes as a batch of its own, over maxBytes ${maxBytes}`;
+
+/**
+ * The incremental batcher behind {@link toSyncBatches} and `syncRoster`: it
+ * keeps the running body size (envelope + members + commas) instead of
+ * re-serialising the batch.
+ *
+ * @internal
+ */
+export class SyncBatcher<A> {
+  private items: A[] = [];
+  private bytes = ENVELOPE_BYTES;
+
+  constructor(
+    readonly maxMembers: number,
+    readonly maxBytes: number,
+  ) {}
+
+  /** Members held in the open batch. */
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Body bytes of the open batch. */
+  get bodyBytes(): number {
+    return this.bytes;
+  }
+
+  /** True when a member of `bytes` bytes cannot fit even in an empty batch. */
+  tooLarge(bytes: number): boolean {
+    return ENVELOPE_BYTES + bytes > this.maxBytes;
+  }
+
+  /**
+   * Adds one member of `bytes` bytes (see {@link memberBytes}); calls `emit`
+   * with each batch this closes (zero, one or two: the open one when the member
+   * does not fit, the new one when it reaches `maxMembers` or `maxBytes`).
+   * The caller checks {@link tooLarge} first.
+   */
+  push(item: A, bytes: number, emit: (batch: A[]) => void): void {
+    if (this.items.length > 0 && this.bytes + 1 + bytes > this.maxBytes) emit(this.take());
+    this.bytes += (this.items.length > 0 ? 1 : 0) + bytes;
+    this.items.push(item);
+    if (this.items.length >= this.maxMembers || this.bytes >= this.maxBytes) emit(this.take());
+  }
+
+  /** Closes and returns the open batch, or `undefined` when it is empty. */
+  flush(): A[] | undefined {
+    return this.items.length > 0 ? this.take() : undefined;
+  }
+
+  private take(): A[] {
+    const batch = this.items;
+    this.items = [];
+    this.bytes = ENVELOPE_BYTES;
+    return batch;
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// operator
+// -------------------------------------------------------------------------------------
+
+/**
+ * Groups members into sync batches that the API accepts.
+ *
+ * Keeps the order of the source, never emits an empty batch, and flushes the
+ * remainder when the source completes. Each batch holds at most `maxMembers`
+ * members and its request body (UTF-8 bytes of `JSON.stringify({ members: batch })`)
+ * is at most `maxBytes`; the size is kept incrementally, member by member.
+ * A member too large for a batch of its own errors with a {@link ValidationError}
+ * (path `[index]`, the member's position in the source). Bad options throw a
+ * `ValidationError` when the operator is created.
+ *
+ * @example
+ * import { from } from 'rxjs';
+ * import { toSyncBatches } from 'vitable-connect-rx';
+ *
+ * from(members) // MemberInput values, already validated
+ *   .pipe(toSyncBatches({ maxMembers: 500 }))
+ *   .subscribe((batch) => console.log(batch.length));
+ *
+ * @see syncRoster, which validates, batches, submits and polls a whole roster.
+ * @param options `maxMembers` (default 500) and `maxBytes` (default 1 000 000).
+ * @returns An operator from members to arrays of members.
+ */
+export const toSyncBatches = (options: ToSyncBatchesOptions = {}): OperatorFunction<MemberInput, MemberInput[]> => {
+  const { maxMembers, maxBytes } = resolveBatchOptions(options);
+  return (source) =>
+    new Observable<MemberInput[]>((subscriber) => {
+      const batcher = new SyncBatcher<MemberInput>(maxMembers, maxBytes);
+      const emit = (batch: MemberInput[]): void => subscriber.next(batch);
+      let index = 0;
+      return source.subscribe({
+        next: (member) => {
+          const bytes = memberBytes(member);
+          if (batcher.tooLarge(bytes)) {
+            subscriber.error(
+              new ValidationError('toSyncBatches', [{ path: `[${index}]`, message: oversizeMessage(bytes, maxBytes) }]),
+            );
+            return;
+          }
+          index++;
+          batcher.push(member, bytes, emit);
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => {
+          const rest = batcher.flush();
+          if (rest) subscriber.next(rest);
+          subscriber.complete();
+        },
+      });
+    });
+};

@@ -1,0 +1,431 @@
+import { isLeft } from 'fp-ts/Either';
+import { asyncScheduler, Observable, Subscription, tap, type SchedulerLike } from 'rxjs';
+import { MemberInput, toIssues, type SyncRequest } from '../codecs';
+import {
+  formatIssues,
+  PollTimeoutError,
+  toVitableError,
+  ValidationError,
+  VitableError,
+  type Issue,
+} from '../errors';
+import { pollUntilComplete, type PollOptions } from '../operators/poll-until-complete';
+import {
+  isPositiveInteger,
+  memberBytes,
+  oversizeMessage,
+  resolveBatchOptions,
+  SyncBatcher,
+  type ToSyncBatchesOptions,
+} from '../operators/to-sync-batches';
+import type { VitableConnect } from '../types';
+import { PENDING, rosterReader, type Pulled, type RosterSource } from './roster-source';
+import type { MemberFailure, ProgressEvent, SyncEvent, SyncReport } from './sync-events';
+
+export type { RosterSource } from './roster-source';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** Options of {@link syncRoster}. Every one is optional. */
+export interface SyncRosterOptions extends ToSyncBatchesOptions {
+  /** Most batches submitted but not yet completed or failed (default 4). A positive integer. */
+  readonly concurrency?: number;
+  /** How each batch is polled, as {@link pollUntilComplete} (its `scheduler` and `random` default to the ones below). */
+  readonly poll?: PollOptions;
+  /**
+   * Stop at the first batch that fails after all retries (default false): no
+   * more members are read or submitted, the batches already submitted are
+   * polled to the end, `done` is emitted with the full report, then the
+   * Observable errors with that batch's error.
+   */
+  readonly failFast?: boolean;
+  /** For tests: the scheduler of polling waits and of the clock (default `asyncScheduler`). */
+  readonly scheduler?: SchedulerLike;
+  /** For tests: the source of polling jitter (default `Math.random`). */
+  readonly random?: () => number;
+  /** For tests: the clock, in ms since the epoch (default `scheduler.now()`). */
+  readonly now?: () => number;
+}
+
+/** Default {@link SyncRosterOptions.concurrency}. */
+export const DEFAULT_CONCURRENCY = 4;
+
+/** Progress is emitted at most this often while members are read (and after each batch). */
+export const PROGRESS_INTERVAL_MS = 250;
+
+/** A member waiting in a batch, with its position in the source. */
+interface Slot {
+  readonly member: MemberInput;
+  readonly index: number;
+}
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+const referenceIdOf = (value: unknown): string | undefined => {
+  if (value === null || typeof value !== 'object') return undefined;
+  const ref = (value as { reference_id?: unknown }).reference_id;
+  return typeof ref === 'string' && ref.trim().length > 0 ? ref : undefined;
+};
+
+const resolveOptions = (groupId: unknown, members: unknown, options: SyncRosterOptions) => {
+  const issues: Issue[] = [];
+  let batch = { maxMembers: 0, maxBytes: 0 };
+  try {
+    batch = resolveBatchOptions(options, 'syncRoster options');
+  } catch (e) {
+    if (e instanceof ValidationError) issues.push(...e.issues);
+    else throw e;
+  }
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!isPositiveInteger(concurrency))
+    issues.push({ path: 'concurrency', message: `must be a positive integer, got ${String(concurrency)}` });
+  if (options.failFast !== undefined && typeof options.failFast !== 'boolean')
+    issues.push({ path: 'failFast', message: `must be a boolean, got ${String(options.failFast)}` });
+  if (typeof groupId !== 'string' || groupId.trim().length === 0)
+    issues.push({ path: 'groupId', message: 'must be a non-empty group id' });
+  const reader = rosterReader(members);
+  if (!reader) issues.push({ path: 'members', message: 'must be an Observable, an Iterable or an AsyncIterable' });
+  if (issues.length > 0 || !reader) throw new ValidationError('syncRoster', issues);
+
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const poll: PollOptions = {
+    ...options.poll,
+    scheduler: options.poll?.scheduler ?? scheduler,
+    ...((options.poll?.random ?? options.random) ? { random: options.poll?.random ?? options.random } : {}),
+  };
+  return {
+    ...batch,
+    concurrency,
+    failFast: options.failFast ?? false,
+    poll,
+    now: options.now ?? (() => scheduler.now()),
+    reader,
+  };
+};
+
+// -------------------------------------------------------------------------------------
+// pipeline
+// -------------------------------------------------------------------------------------
+
+/**
+ * Streams a roster of any size into a group and accounts for every member.
+ *
+ * Pipeline: read → validate (the `MemberInput` codec) → de-duplicate by
+ * `reference_id` → batch (`maxMembers`, `maxBytes`) → submit → poll → report.
+ *
+ * - **Validation.** A member that fails the codec becomes an `invalid` event
+ *   with its issues and its `index` (position in the source). So does a member
+ *   whose `reference_id` was already taken by an earlier *valid* member of this
+ *   roster (the first valid occurrence wins and is sent once; an earlier invalid
+ *   occurrence does not block a later valid one), and a member too large for a
+ *   batch of its own (`maxBytes`). Only the set of accepted `reference_id`s is
+ *   kept in memory for this, plus the failures list.
+ * - **Back-pressure.** At most `concurrency` batches are submitted but not yet
+ *   completed or failed; the source is read only while there is room, so the
+ *   members read ahead of the completed batches stay within
+ *   `concurrency × maxMembers` plus the batch being filled. Iterables and
+ *   AsyncIterables (Node object streams included) are pulled one `next()` at a
+ *   time. An Observable cannot be paused: it is subscribed when the first member
+ *   is needed and what it emits ahead of the reads is buffered (bounded only by
+ *   how much faster it is than the API), so prefer an AsyncIterable for huge
+ *   sources.
+ * - **Failures.** A batch whose submit or polling fails after the client's
+ *   retries emits `failed` with all its `reference_id`s; its members count as
+ *   failed (stage `'request'`; on a `PollTimeoutError` the reason names the
+ *   request id to resume, as the server may still process it). Other batches go
+ *   on unless `failFast` (see {@link SyncRosterOptions.failFast}). If the source
+ *   itself errors, reading stops, the open batch is reported failed unsent, the
+ *   batches in flight finish, `done` is emitted, then the Observable errors with
+ *   the source's error.
+ * - **Events.** `invalid`, `submitted`, `completed`, `failed`, `progress` (at
+ *   most every 250 ms while reading, and after each batch), and finally `done`
+ *   with a {@link SyncReport} in which `read === invalid + failed + synced` and
+ *   `failures` lists each invalid or failed member once.
+ * - **Cancellation.** Unsubscribing stops reading (`iterator.return()`, which
+ *   destroys a Node stream), and aborts in-flight submits and polls.
+ *
+ * Option errors (and an empty `groupId`) error the Observable with a
+ * `ValidationError` on subscription, before anything is read.
+ *
+ * @example
+ * import { createReadStream } from 'node:fs';
+ * import { parse } from 'csv-parse';
+ * import { filter, lastValueFrom } from 'rxjs';
+ * import { createClient, syncRoster } from 'vitable-connect-rx';
+ *
+ * const client = createClient();
+ * const rows = createReadStream('roster.csv').pipe(parse({ columns: true }));
+ * const done = await lastValueFrom(
+ *   syncRoster(client, 'grp_abc123', rows, { concurrency: 4 }).pipe(filter((e) => e.type === 'done')),
+ * );
+ * console.log(done.report.synced, done.report.failures);
+ *
+ * @see toSyncBatches and pollUntilComplete, the operators it is built from.
+ * @param client The client that submits and polls.
+ * @param groupId The group to sync into.
+ * @param members The roster: an Observable, an Iterable or an AsyncIterable of raw members.
+ * @param options See {@link SyncRosterOptions}.
+ * @returns A cold Observable of {@link SyncEvent}s ending with `done`.
+ */
+export const syncRoster = (
+  client: VitableConnect,
+  groupId: string,
+  members: RosterSource,
+  options: SyncRosterOptions = {},
+): Observable<SyncEvent> =>
+  new Observable<SyncEvent>((subscriber) => {
+    let settings: ReturnType<typeof resolveOptions>;
+    let poll: ReturnType<typeof pollUntilComplete>;
+    try {
+      settings = resolveOptions(groupId, members, options);
+      poll = pollUntilComplete(client, settings.poll);
+    } catch (e) {
+      subscriber.error(e);
+      return undefined;
+    }
+    const { maxMembers, maxBytes, concurrency, failFast, now, reader } = settings;
+
+    // ----- state (no per-member state beyond `seen` and `failures`)
+    const startMs = now();
+    const seen = new Set<string>();
+    const failures: MemberFailure[] = [];
+    const requestIds: string[] = [];
+    const batcher = new SyncBatcher<Slot>(maxMembers, maxBytes);
+    const inFlightBatches = new Subscription();
+    let read = 0;
+    let invalid = 0;
+    let failed = 0;
+    let synced = 0;
+    let submitted = 0;
+    let added = 0;
+    let removed = 0;
+    let inFlight = 0;
+    let lastProgressMs = startMs;
+    let sourceEnded = false; // the source completed or errored, or reading was stopped
+    let waiting = false; // an async read is outstanding
+    let pumping = false;
+    let repump = false;
+    let finished = false;
+    let stop: { readonly error: unknown } | undefined; // failFast or a source error: the error to end with
+
+    const closed = (): boolean => subscriber.closed;
+    const emit = (event: SyncEvent): void => {
+      if (!closed()) subscriber.next(event);
+    };
+
+    const progress = (): ProgressEvent => {
+      const t = now();
+      lastProgressMs = t;
+      const elapsed = t - startMs;
+      const done = invalid + failed + synced;
+      return {
+        type: 'progress',
+        read,
+        invalid,
+        submitted,
+        synced,
+        failed,
+        inFlight,
+        membersPerSecond: elapsed > 0 ? Math.round((done / elapsed) * 1000 * 10) / 10 : 0,
+      };
+    };
+    const maybeProgress = (): void => {
+      if (now() - lastProgressMs >= PROGRESS_INTERVAL_MS) emit(progress());
+    };
+
+    // ----- members
+
+    const reject = (index: number, referenceId: string | undefined, issues: ReadonlyArray<Issue>): void => {
+      invalid++;
+      failures.push({
+        ...(referenceId !== undefined ? { reference_id: referenceId } : {}),
+        index,
+        stage: 'validation',
+        reason: formatIssues(issues),
+      });
+      emit({ type: 'invalid', index, ...(referenceId !== undefined ? { reference_id: referenceId } : {}), issues });
+    };
+
+    const accept = (value: unknown): void => {
+      const index = read++;
+      const decoded = MemberInput.decode(value);
+      if (isLeft(decoded)) {
+        reject(index, referenceIdOf(value), toIssues(decoded.left));
+      } else {
+        const member = decoded.right;
+        const ref = member.reference_id;
+        const bytes = memberBytes(member);
+        if (batcher.tooLarge(bytes)) {
+          reject(index, ref, [{ path: '', message: oversizeMessage(bytes, maxBytes) }]);
+        } else if (seen.has(ref)) {
+          reject(index, ref, [
+            { path: 'reference_id', message: `repeats "${ref}" of an earlier member of this roster; it is sent once` },
+          ]);
+        } else {
+          seen.add(ref);
+          batcher.push({ member, index }, bytes, submit);
+        }
+      }
+      maybeProgress();
+    };
+
+    // ----- batches
+
+    const failBatch = (slots: ReadonlyArray<Slot>, error: VitableError, reason: string, requestId?: string): void => {
+      failed += slots.length;
+      const referenceIds = slots.map((s) => s.member.reference_id);
+      for (const s of slots) failures.push({ reference_id: s.member.reference_id, index: s.index, stage: 'request', reason });
+      emit({ type: 'failed', referenceIds, error, ...(requestId !== undefined ? { requestId } : {}) });
+    };
+
+    const completeBatch = (slots: ReadonlyArray<Slot>, request: SyncRequest): void => {
+      const results = request.results;
+      let lost = 0;
+      if (results && results.failures.length > 0) {
+        const indexOf = new Map<string, number>();
+        for (const s of slots) indexOf.set(s.member.reference_id, s.index);
+        for (const f of results.failures) {
+          const index = indexOf.get(f.reference_id);
+          if (index === undefined) continue; // not a member of this batch: reported in the event only
+          indexOf.delete(f.reference_id); // a member counts once, however many failures name it
+          lost++;
+          failures.push({ reference_id: f.reference_id, index, stage: 'server', operation: f.operation, reason: f.reason });
+        }
+      }
+      failed += lost;
+      synced += slots.length - lost;
+      added += results?.added_group_member_ids.length ?? 0;
+      removed += results?.removed_group_member_ids.length ?? 0;
+      emit({
+        type: 'completed',
+        request,
+        synced: slots.length - lost,
+        failures: results?.failures ?? [],
+        size: slots.length,
+      });
+    };
+
+    const submit = (slots: Slot[]): void => {
+      inFlight++;
+      let requestId: string | undefined;
+      const holder = new Subscription();
+      inFlightBatches.add(holder);
+      const settle = (): void => {
+        inFlight--;
+        inFlightBatches.remove(holder);
+        emit(progress());
+        pump();
+      };
+      holder.add(
+        client.members.sync
+          .submit(groupId, { members: slots.map((s) => s.member) })
+          .pipe(
+            tap((submission) => {
+              requestId = submission.request_id;
+              requestIds.push(requestId);
+              submitted += slots.length;
+              emit({ type: 'submitted', requestId, size: slots.length });
+            }),
+            poll,
+          )
+          .subscribe({
+            next: (request) => {
+              completeBatch(slots, request);
+              settle();
+            },
+            error: (err: unknown) => {
+              const error = toVitableError(err);
+              const reason =
+                error instanceof PollTimeoutError
+                  ? `${error.message}; the server may still process it: resume with ` +
+                    `client.members.sync.retrieve('${error.groupId}', '${error.requestId}')`
+                  : error.message;
+              failBatch(slots, error, reason, requestId);
+              if (failFast && !stop) halt(error, 'failFast stopped the sync after a batch failed');
+              settle();
+            },
+          }),
+      );
+    };
+
+    /** Stops reading for good; the open batch is reported failed, unsent. */
+    const halt = (error: unknown, why: string): void => {
+      stop = { error };
+      sourceEnded = true;
+      reader.close();
+      const rest = batcher.flush();
+      if (rest) {
+        const cause = toVitableError(error);
+        const notSent = new VitableError(`not submitted: ${why}: ${cause.message}`, { cause });
+        failBatch(rest, notSent, notSent.message);
+      }
+    };
+
+    const step = (pulled: Pulled): void => {
+      if (pulled.kind === 'value') accept(pulled.value);
+      else if (pulled.kind === 'done') {
+        sourceEnded = true;
+        const rest = batcher.flush();
+        if (rest) submit(rest);
+      } else halt(pulled.error, 'the source failed');
+    };
+
+    const wake = (pulled: Pulled): void => {
+      waiting = false;
+      if (closed() || sourceEnded) return;
+      step(pulled);
+      pump();
+    };
+
+    const finish = (): void => {
+      finished = true;
+      emit(progress());
+      const report: SyncReport = {
+        groupId,
+        read,
+        invalid,
+        failed,
+        synced,
+        added,
+        removed,
+        requestIds: [...requestIds],
+        failures,
+        startedAt: new Date(startMs).toISOString(),
+        durationMs: now() - startMs,
+      };
+      emit({ type: 'done', report });
+      if (stop) subscriber.error(stop.error);
+      else subscriber.complete();
+    };
+
+    function pump(): void {
+      if (pumping) {
+        repump = true;
+        return;
+      }
+      pumping = true;
+      try {
+        do {
+          repump = false;
+          while (!closed() && !sourceEnded && !waiting && inFlight < concurrency) {
+            const pulled = reader.read(wake);
+            if (pulled === PENDING) waiting = true;
+            else step(pulled);
+          }
+          if (!finished && !closed() && sourceEnded && inFlight === 0) finish();
+        } while (repump && !finished && !closed());
+      } finally {
+        pumping = false;
+      }
+    }
+
+    pump();
+    return () => {
+      reader.close();
+      inFlightBatches.unsubscribe();
+    };
+  });
