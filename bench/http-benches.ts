@@ -1,0 +1,280 @@
+/**
+ * Benchmarks 1 and 2: auto-paging and per-call overhead, each measured side by
+ * side against a bare axios loop making the same requests to the same
+ * emulator process, runs interleaved (the order rotates every run).
+ */
+import * as http from 'node:http';
+import axios from 'axios';
+import type { AxiosInstance } from 'axios';
+import { concatMap, from } from 'rxjs';
+import { createClient } from '../lib';
+import type { Group, VitableConnect } from '../lib';
+import { startEmulatorProcess } from './child';
+import type { EmulatorProcess } from './child';
+import { figure, median, rotate, say, timeMs } from './harness';
+import type { BenchMode, BenchResult, Figure } from './harness';
+
+// -------------------------------------------------------------------------------------
+// clients
+// -------------------------------------------------------------------------------------
+
+/** A keep-alive agent: both the library and the bare loop get one of these, never shared. */
+const keepAliveAgent = (): http.Agent => new http.Agent({ keepAlive: true });
+
+const bareAxios = (emu: EmulatorProcess): AxiosInstance =>
+  axios.create({
+    baseURL: emu.url,
+    httpAgent: keepAliveAgent(),
+    headers: { Authorization: `Bearer ${emu.apiKey}`, Accept: 'application/json' },
+  });
+
+const libraryClient = (emu: EmulatorProcess, ownAgent: boolean): VitableConnect =>
+  createClient({
+    apiKey: emu.apiKey,
+    baseURL: emu.url,
+    ...(ownAgent ? { axios: axios.create({ httpAgent: keepAliveAgent() }) } : {}),
+  });
+
+// -------------------------------------------------------------------------------------
+// setup
+// -------------------------------------------------------------------------------------
+
+/** Creates `count` groups through the API, `concurrency` at a time; returns their ids in order. */
+const createGroups = async (ax: AxiosInstance, count: number, concurrency: number): Promise<string[]> => {
+  const ids = new Array<string>(count);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const i = next++;
+      const res = await ax.post<{ data: Group }>('/v1/groups', {
+        name: `Bench group ${i}`,
+        external_reference_id: `bench-${i}`,
+      });
+      ids[i] = res.data.data.id;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return ids;
+};
+
+// -------------------------------------------------------------------------------------
+// the loops being timed
+// -------------------------------------------------------------------------------------
+
+interface PageBody {
+  readonly data: ReadonlyArray<{ readonly id: string }>;
+  readonly pagination: { readonly total_pages: number };
+}
+
+/** The floor: GET page after page until `total_pages` (or an empty page). */
+const bareListAll = async (ax: AxiosInstance, limit: number): Promise<string[]> => {
+  const ids: string[] = [];
+  for (let page = 1; ; page++) {
+    const res = await ax.get<PageBody>('/v1/groups', { params: { page, limit } });
+    for (const g of res.data.data) ids.push(g.id);
+    if (res.data.data.length === 0 || page >= res.data.pagination.total_pages) return ids;
+  }
+};
+
+const libraryListAll = (client: VitableConnect, limit: number, prefetch: number): Promise<string[]> =>
+  new Promise((resolve, reject) => {
+    const ids: string[] = [];
+    client.groups.listAll({ limit, prefetch }).subscribe({
+      next: (g) => ids.push(g.id),
+      error: reject,
+      complete: () => resolve(ids),
+    });
+  });
+
+const bareRetrieveAll = async (ax: AxiosInstance, ids: ReadonlyArray<string>): Promise<number> => {
+  let n = 0;
+  for (const id of ids) {
+    const res = await ax.get<{ data: Group }>(`/v1/groups/${encodeURIComponent(id)}`);
+    if (res.data.data.id === id) n++;
+  }
+  return n;
+};
+
+const libraryRetrieveAll = (client: VitableConnect, ids: ReadonlyArray<string>): Promise<number> =>
+  new Promise((resolve, reject) => {
+    let n = 0;
+    from(ids)
+      .pipe(concatMap((id) => client.groups.retrieve(id)))
+      .subscribe({
+        next: () => n++,
+        error: reject,
+        complete: () => resolve(n),
+      });
+  });
+
+// -------------------------------------------------------------------------------------
+// benchmarks
+// -------------------------------------------------------------------------------------
+
+interface Variant {
+  readonly name: string;
+  readonly run: () => Promise<ReadonlyArray<string> | number>;
+}
+
+/** Times every variant `runs` times, interleaved; checks each run returns what the first variant's warm-up did. */
+const measure = async (
+  variants: ReadonlyArray<Variant>,
+  runs: number,
+  check: (value: ReadonlyArray<string> | number) => string | undefined,
+): Promise<{ times: Map<string, number[]>; problems: string[] }> => {
+  const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+  const problems: string[] = [];
+  for (const v of variants) {
+    const problem = check(await v.run()); // warm-up: JIT, sockets
+    if (problem !== undefined) problems.push(`${v.name}: ${problem}`);
+  }
+  for (let r = 0; r < runs; r++) {
+    for (const v of rotate(variants, r)) {
+      let value: ReadonlyArray<string> | number = 0;
+      const ms = await timeMs(async () => {
+        value = await v.run();
+      });
+      const problem = check(value);
+      if (problem !== undefined) problems.push(`${v.name} run ${r + 1}: ${problem}`);
+      times.get(v.name)?.push(ms);
+    }
+  }
+  return { times, problems };
+};
+
+/** Per-run ratios a/b of two variants timed in the same round. */
+const ratios = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): number[] => a.map((x, i) => x / b[i]);
+
+const sameIds =
+  (expected: ReadonlyArray<string>) =>
+  (value: ReadonlyArray<string> | number): string | undefined => {
+    if (typeof value === 'number') return 'expected ids';
+    if (value.length !== expected.length) return `got ${value.length} groups, expected ${expected.length}`;
+    for (let i = 0; i < value.length; i++)
+      if (value[i] !== expected[i]) return `group ${i} is ${value[i]}, expected ${expected[i]} (order differs)`;
+    return undefined;
+  };
+
+/** Runs benchmarks 1 (auto-paging) and 2 (per-call overhead) against one emulator process. */
+export const runHttpBenches = async (mode: BenchMode): Promise<BenchResult[]> => {
+  const groupCount = mode.quick ? 2_000 : 10_000;
+  const limit = 100;
+  const calls = mode.quick ? 400 : 2_000;
+  const latencyMs = 20;
+
+  const emu = await startEmulatorProcess({ processingDelayMs: 0 });
+  try {
+    const setupAx = bareAxios(emu);
+    say(`creating ${groupCount} groups in the emulator (pid ${emu.pid})…`);
+    const ids = await createGroups(setupAx, groupCount, 16);
+
+    const bare = bareAxios(emu);
+    const lib = libraryClient(emu, true);
+    const libDefault = libraryClient(emu, false);
+
+    // ---- 1. auto-paging ------------------------------------------------------------
+    const pagingVariants: Variant[] = [
+      { name: 'bare axios loop', run: () => bareListAll(bare, limit) },
+      { name: 'listAll prefetch 1', run: () => libraryListAll(lib, limit, 1) },
+      { name: 'listAll prefetch 4', run: () => libraryListAll(lib, limit, 4) },
+    ];
+    say(`1. auto-paging ${groupCount} groups, no added latency, ${mode.runs} interleaved runs…`);
+    const fast = await measure(pagingVariants, mode.runs, sameIds(ids));
+    await emu.setFaults({ latencyMs });
+    say(`1. auto-paging ${groupCount} groups, +${latencyMs} ms per request…`);
+    const slow = await measure(pagingVariants, mode.runs, sameIds(ids));
+    await emu.setFaults({ latencyMs: 0 });
+
+    const t = (m: Map<string, number[]>, name: string): number[] => m.get(name) ?? [];
+    const p1VsBare = ratios(t(fast.times, 'listAll prefetch 1'), t(fast.times, 'bare axios loop'));
+    const p1VsBareSlow = ratios(t(slow.times, 'listAll prefetch 1'), t(slow.times, 'bare axios loop'));
+    const p1VsP4Slow = ratios(t(slow.times, 'listAll prefetch 1'), t(slow.times, 'listAll prefetch 4'));
+    const pagingFigures: Figure[] = [
+      ...pagingVariants.map((v) => figure(`${v.name} (no latency)`, 'ms', t(fast.times, v.name))),
+      ...pagingVariants.map((v) => figure(`${v.name} (+${latencyMs} ms/request)`, 'ms', t(slow.times, v.name))),
+      figure('prefetch 1 / bare (no latency)', '×', p1VsBare),
+      figure(`prefetch 1 / bare (+${latencyMs} ms)`, '×', p1VsBareSlow),
+      figure(`prefetch 1 / prefetch 4 (+${latencyMs} ms) = speed-up`, '×', p1VsP4Slow),
+    ];
+    const paging: BenchResult = {
+      id: 'auto-paging',
+      title: `1. Auto-paging ${groupCount.toLocaleString('en-US')} groups (limit ${limit})`,
+      params: {
+        groups: groupCount,
+        limit,
+        pages: Math.ceil(groupCount / limit),
+        runs: mode.runs,
+        agent: 'own http.Agent({ keepAlive: true }) each',
+        'added latency (2nd phase)': `${latencyMs} ms`,
+      },
+      figures: pagingFigures,
+      targets: [
+        {
+          description: 'prefetch 1 within 10% of the bare loop (no latency; median of per-round ratios <= 1.10)',
+          measured: `${median(p1VsBare).toFixed(3)}×`,
+          met: median(p1VsBare) <= 1.1,
+        },
+        {
+          description: `prefetch 4 at least 3× faster than prefetch 1 with +${latencyMs} ms per request`,
+          measured: `${median(p1VsP4Slow).toFixed(2)}×`,
+          met: median(p1VsP4Slow) >= 3,
+        },
+      ],
+      notes: [
+        'Each round times the three variants back to back in rotating order; one untimed warm-up round first.',
+        'Every run was checked to return all groups, in creation order.',
+        ...fast.problems,
+        ...slow.problems,
+      ],
+    };
+
+    // ---- 2. per-call overhead -------------------------------------------------------
+    const callIds = Array.from({ length: calls }, (_, i) => ids[(i * 7) % ids.length]);
+    const count = (value: ReadonlyArray<string> | number): string | undefined =>
+      value === calls ? undefined : `got ${String(value)} groups back, expected ${calls}`;
+    const callVariants: Variant[] = [
+      { name: 'bare axios', run: () => bareRetrieveAll(bare, callIds) },
+      { name: 'library (same agent settings)', run: () => libraryRetrieveAll(lib, callIds) },
+      { name: 'library (its default axios instance)', run: () => libraryRetrieveAll(libDefault, callIds) },
+    ];
+    say(`2. ${calls} sequential groups.retrieve calls, ${mode.runs} interleaved runs…`);
+    const perCall = await measure(callVariants, mode.runs, count);
+    const libVsBare = ratios(t(perCall.times, 'library (same agent settings)'), t(perCall.times, 'bare axios'));
+    const defVsBare = ratios(
+      t(perCall.times, 'library (its default axios instance)'),
+      t(perCall.times, 'bare axios'),
+    );
+    const perCallResult: BenchResult = {
+      id: 'per-call-overhead',
+      title: `2. Per-call overhead: ${calls.toLocaleString('en-US')} sequential groups.retrieve calls`,
+      params: {
+        calls,
+        runs: mode.runs,
+        agent: 'library and bare loop each get their own http.Agent({ keepAlive: true })',
+      },
+      figures: [
+        ...callVariants.map((v) => figure(v.name, 'ms', t(perCall.times, v.name))),
+        ...callVariants.map((v) =>
+          figure(`${v.name} per call`, 'µs', t(perCall.times, v.name).map((ms) => (ms * 1000) / calls)),
+        ),
+        figure('library / bare', '×', libVsBare),
+        figure('library (default instance) / bare', '×', defVsBare),
+      ],
+      targets: [
+        {
+          description: 'library at most 15% slower than bare axios (median of per-round ratios <= 1.15)',
+          measured: `${median(libVsBare).toFixed(3)}×`,
+          met: median(libVsBare) <= 1.15,
+        },
+      ],
+      notes: [
+        'The library decodes every response with io-ts and wraps it in an Observable; the bare loop only reads `data.id`.',
+        "Node >= 19's global agent keeps connections alive too, so the default-instance line differs only by the library's own defaults.",
+        ...perCall.problems,
+      ],
+    };
+    return [paging, perCallResult];
+  } finally {
+    await emu.stop();
+  }
+};
