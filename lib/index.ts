@@ -54,3 +54,5 @@ export type {
   ProgressEvent,
   DoneEvent,
 } from './pipelines/sync-events';
+export { createClient } from './client';
+export { toEither } from './operators/to-either';

@@ -1,0 +1,288 @@
+import type { AxiosInstance } from 'axios';
+import * as E from 'fp-ts/Either';
+import type * as t from 'io-ts';
+import {
+  concatMap,
+  defer,
+  Observable,
+  of,
+  tap,
+  throwError,
+  timeout,
+  type SchedulerLike,
+} from 'rxjs';
+import { toIssues } from '../codecs/report';
+import {
+  AbortError,
+  apiErrorFor,
+  DecodeError,
+  TimeoutError,
+  ValidationError,
+  type RequestInfo,
+  type VitableError,
+} from '../errors';
+import type { RetryEvent } from '../types';
+import type { Log } from './log';
+import { makeRateGate, type RateGate } from './rate-gate';
+import { decideRetry, serverDirectedDelayMs, type RetryPolicy } from './retry-policy';
+import { retryWithPolicy, type ScheduledRetry } from './retry-with-policy';
+import { newAxiosInstance, send, type HttpMethod, type RawResponse, type SendSpec } from './send';
+import {
+  requestOptions,
+  validateAll,
+  type AbortSignalLike,
+  type CheckedRequestOptions,
+  type Validation,
+} from './validate';
+import { USER_AGENT } from './version';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** A client's resolved settings, as the HTTP layer needs them. @internal */
+export interface HttpConfig {
+  readonly apiKey: string;
+  /** Without a trailing slash. */
+  readonly baseURL: string;
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+  readonly maxRetryAfterMs: number;
+  /** Defaults to a new instance. */
+  readonly axios?: AxiosInstance;
+  readonly defaultHeaders: Readonly<Record<string, string>>;
+  readonly log: Log;
+  readonly onRetry?: (event: RetryEvent) => void;
+}
+
+/** Time, randomness and key generation, injected so tests are deterministic. @internal */
+export interface HttpDeps {
+  /** Runs every wait: retry delays, the 429 gate, per-attempt timeouts. */
+  readonly scheduler: SchedulerLike;
+  /** Jitter source, `[0, 1)`. */
+  readonly random: () => number;
+  /** Epoch ms, for `Retry-After` HTTP dates. */
+  readonly now: () => number;
+  /** Makes an `Idempotency-Key` for a POST call. */
+  readonly newIdempotencyKey: () => string;
+}
+
+/** One endpoint call, validated: where it goes, what it sends, how its answer decodes. @internal */
+export interface Endpoint<A> {
+  /** Path with parameters already percent-encoded, e.g. `/v1/groups/grp_1`. */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, number | string | undefined>>;
+  /** A JSON value (already decoded by its codec, so exactly what is sent). */
+  readonly body?: unknown;
+  /** Decodes a 2xx body into what the Observable emits. */
+  readonly decoder: t.Decoder<unknown, A>;
+}
+
+/** The HTTP layer of one client. @internal */
+export interface Http {
+  /**
+   * A cold Observable of one endpoint call. `build` and `options` are checked on
+   * subscription (a `ValidationError` listing every issue, nothing sent); a POST
+   * gets its `Idempotency-Key` now, once, reused by every retry and re-subscription.
+   */
+  request<A>(method: HttpMethod, context: string, options: unknown, build: () => Validation<Endpoint<A>>): Observable<A>;
+  /** The client's shared 429 gate. */
+  readonly gate: RateGate;
+}
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+const mergeHeaders = (...layers: ReadonlyArray<Readonly<Record<string, string>>>): Record<string, string> => {
+  const byLowerName = new Map<string, [string, string]>();
+  for (const layer of layers) for (const [name, value] of Object.entries(layer)) byLowerName.set(name.toLowerCase(), [name, value]);
+  return Object.fromEntries(byLowerName.values());
+};
+
+const queryString = (query: Endpoint<unknown>['query']): string => {
+  if (query === undefined) return '';
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.append(k, String(v));
+  const s = params.toString();
+  return s === '' ? '' : `?${s}`;
+};
+
+const parseJson = (text: string): E.Either<string, unknown> => {
+  try {
+    return E.right(JSON.parse(text));
+  } catch (e) {
+    return E.left(e instanceof Error ? e.message : String(e));
+  }
+};
+
+/** A non-2xx body: parsed JSON when it is JSON, else the text. */
+const errorBody = (body: unknown): unknown =>
+  typeof body === 'string' ? E.getOrElse((): unknown => body)(parseJson(body)) : body;
+
+const interpret = <A>(raw: RawResponse, decoder: t.Decoder<unknown, A>, info: RequestInfo): E.Either<VitableError, A> => {
+  const requestId = raw.headers['x-request-id'];
+  if (raw.status < 200 || raw.status > 299)
+    return E.left(apiErrorFor({ ...info, status: raw.status, body: errorBody(raw.body), headers: raw.headers, requestId }));
+  const meta = { ...info, codec: decoder.name, requestId };
+  if (typeof raw.body === 'string') {
+    const parsed = parseJson(raw.body);
+    if (E.isLeft(parsed))
+      return E.left(new DecodeError(meta, [{ path: '', message: `body is not JSON (${parsed.left})` }], raw.body));
+    return E.mapLeft((errors: t.Errors): VitableError => new DecodeError(meta, toIssues(errors), parsed.right))(
+      decoder.decode(parsed.right),
+    );
+  }
+  return E.mapLeft((errors: t.Errors): VitableError => new DecodeError(meta, toIssues(errors), raw.body))(
+    decoder.decode(raw.body),
+  );
+};
+
+const abortable = <A>(source: Observable<A>, signal: AbortSignalLike, info: RequestInfo): Observable<A> =>
+  new Observable<A>((subscriber) => {
+    if (signal.aborted) {
+      subscriber.error(new AbortError(info));
+      return undefined;
+    }
+    const onAbort = (): void => subscriber.error(new AbortError(info));
+    signal.addEventListener('abort', onAbort);
+    const subscription = source.subscribe({
+      next: (value) => subscriber.next(value),
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    });
+    return () => {
+      signal.removeEventListener('abort', onAbort);
+      subscription.unsubscribe();
+    };
+  });
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * The HTTP layer of one client: headers, per-attempt timeout, decoding into
+ * the error channel, retries with the shared 429 gate, abort on unsubscribe.
+ * Every wait runs on `deps.scheduler`.
+ *
+ * @example
+ * // internal (lib/http/http-client.ts): createClient wires it; resources call it
+ * const http = makeHttp(config, { scheduler: asyncScheduler, random: Math.random, now: Date.now, newIdempotencyKey: randomUUID });
+ * http.request('GET', 'groups.retrieve', undefined, () => E.right({ path: '/v1/groups/grp_1', decoder }));
+ *
+ * @internal
+ */
+export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
+  const instance = config.axios ?? newAxiosInstance();
+  const gate = makeRateGate(deps.scheduler);
+  const { log } = config;
+  const policy: RetryPolicy = { maxRetryAfterMs: config.maxRetryAfterMs, now: deps.now, random: deps.random };
+
+  const notifyRetry = (retry: ScheduledRetry, info: RequestInfo, maxRetries: number): void => {
+    const event: RetryEvent = {
+      attempt: retry.attempt,
+      reason: retry.reason,
+      delayMs: retry.delayMs,
+      method: info.method,
+      path: info.path,
+      ...(retry.status === undefined ? {} : { status: retry.status }),
+    };
+    log.warn(
+      `retrying ${info.method} ${info.path} in ${Math.round(retry.delayMs)} ms ` +
+        `(retry ${retry.attempt} of ${maxRetries}, ${retry.reason})`,
+    );
+    try {
+      config.onRetry?.(event);
+    } catch (e) {
+      log.warn(`onRetry threw: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+
+  const observeRateLimit = (raw: RawResponse, info: RequestInfo): void => {
+    if (raw.status !== 429) return;
+    const wait = serverDirectedDelayMs(raw.headers, policy);
+    if (wait === undefined) return;
+    gate.closeFor(wait);
+    log.info(`${info.method} ${info.path} got 429: holding every request of this client for ${Math.round(wait)} ms`);
+  };
+
+  const execute = <A>(
+    method: HttpMethod,
+    endpoint: Endpoint<A>,
+    options: CheckedRequestOptions,
+    idempotencyKey: string | undefined,
+  ): Observable<A> => {
+    const info: RequestInfo = { method, path: endpoint.path };
+    const body = endpoint.body === undefined ? undefined : JSON.stringify(endpoint.body);
+    const spec: SendSpec = {
+      method,
+      url: `${config.baseURL}${endpoint.path}${queryString(endpoint.query)}`,
+      headers: mergeHeaders(
+        {
+          Accept: 'application/json',
+          'User-Agent': USER_AGENT,
+          Authorization: `Bearer ${config.apiKey}`,
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        config.defaultHeaders,
+        idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey },
+        options.headers,
+      ),
+      info,
+      ...(body === undefined ? {} : { body }),
+    };
+    const timeoutMs = options.timeoutMs ?? config.timeoutMs;
+    const maxRetries = options.maxRetries ?? config.maxRetries;
+    let attempt = 0;
+    const attempt$ = gate.wait().pipe(
+      concatMap(() => {
+        attempt += 1;
+        log.debug(`→ ${method} ${spec.url} (attempt ${attempt})`);
+        return send(instance, spec).pipe(
+          timeout({ first: timeoutMs, with: () => throwError(() => new TimeoutError(info, timeoutMs)), scheduler: deps.scheduler }),
+        );
+      }),
+      concatMap((raw) => {
+        log.debug(`← ${raw.status} ${method} ${endpoint.path}${raw.headers['x-request-id'] ? ` (request id ${raw.headers['x-request-id']})` : ''}`);
+        observeRateLimit(raw, info);
+        return E.match(
+          (error: VitableError) => throwError(() => error),
+          (value: A) => of(value),
+        )(interpret(raw, endpoint.decoder, info));
+      }),
+    );
+    const result$ = attempt$.pipe(
+      retryWithPolicy({
+        maxRetries,
+        decide: (error, retryIndex) => decideRetry(error, retryIndex, policy),
+        onRetry: (retry) => notifyRetry(retry, info, maxRetries),
+        scheduler: deps.scheduler,
+      }),
+      tap({ error: (error: unknown) => log.error(error instanceof Error ? error.message : String(error)) }),
+    );
+    return options.signal === undefined ? result$ : abortable(result$, options.signal, info);
+  };
+
+  const request = <A>(
+    method: HttpMethod,
+    context: string,
+    options: unknown,
+    build: () => Validation<Endpoint<A>>,
+  ): Observable<A> => {
+    const given =
+      typeof options === 'object' && options !== null && 'idempotencyKey' in options ? options.idempotencyKey : undefined;
+    const idempotencyKey =
+      method !== 'POST' ? undefined : typeof given === 'string' && given.trim() !== '' ? given : deps.newIdempotencyKey();
+    return defer(() =>
+      E.match(
+        (issues: ReadonlyArray<{ path: string; message: string }>): Observable<A> =>
+          throwError(() => new ValidationError(context, issues)),
+        ({ options: checked, endpoint }: { options: CheckedRequestOptions; endpoint: Endpoint<A> }) =>
+          execute(method, endpoint, checked, idempotencyKey),
+      )(validateAll({ options: requestOptions(options), endpoint: build() })),
+    );
+  };
+
+  return { request, gate };
+};

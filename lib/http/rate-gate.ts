@@ -1,0 +1,48 @@
+import { concatMap, defer, of, timer, type Observable, type SchedulerLike } from 'rxjs';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** The shared 429 gate of one client. @internal */
+export interface RateGate {
+  /** Holds every later {@link RateGate.wait} back until `ms` from now (never shortens a longer hold). */
+  closeFor(ms: number): void;
+  /** Emits once (then completes) as soon as the gate is open; re-checks if it was closed again meanwhile. */
+  wait(): Observable<void>;
+  /** Virtual or real time at which the gate opens (`-Infinity` when never closed). */
+  opensAt(): number;
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * A gate shared by every request of one client: when a 429 asks for a wait,
+ * the client closes the gate for that long, and every attempt, new requests
+ * and retries alike, passes through `wait()` first. Time comes from `scheduler`.
+ *
+ * @example
+ * // internal (lib/http/rate-gate.ts), not part of the package root
+ * const gate = makeRateGate(asyncScheduler);
+ * gate.closeFor(2000);
+ * gate.wait().subscribe(() => console.log('open after 2 s'));
+ *
+ * @internal
+ */
+export const makeRateGate = (scheduler: SchedulerLike): RateGate => {
+  let openAt = -Infinity;
+  const wait = (): Observable<void> =>
+    defer(() => {
+      const remaining = openAt - scheduler.now();
+      return remaining > 0 ? timer(remaining, scheduler).pipe(concatMap(wait)) : of(undefined);
+    });
+  return {
+    closeFor: (ms) => {
+      openAt = Math.max(openAt, scheduler.now() + ms);
+    },
+    wait,
+    opensAt: () => openAt,
+  };
+};

@@ -1,0 +1,116 @@
+import axios, { isAxiosError, type AxiosInstance } from 'axios';
+import { Observable } from 'rxjs';
+import { ConnectionError, type RequestInfo } from '../errors';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** The HTTP methods the API uses. */
+export type HttpMethod = 'GET' | 'POST' | 'PATCH';
+
+/** One HTTP exchange to perform. @internal */
+export interface SendSpec {
+  readonly method: HttpMethod;
+  /** Absolute URL, query included. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The serialised JSON body, if any. */
+  readonly body?: string;
+  /** Method and path, for error messages. */
+  readonly info: RequestInfo;
+}
+
+/** A response of any status, body not yet parsed. @internal */
+export interface RawResponse {
+  readonly status: number;
+  /** Lower-cased header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body as text (or whatever a custom axios instance produced). */
+  readonly body: unknown;
+}
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/**
+ * A new axios instance for a client that was not given one.
+ *
+ * @internal
+ */
+export const newAxiosInstance = (): AxiosInstance => axios.create();
+
+const toHeaderRecord = (headers: unknown): Record<string, string> => {
+  const out: Record<string, string> = {};
+  if (typeof headers !== 'object' || headers === null) return out;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || value === null) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.map(String).join(', ') : String(value);
+  }
+  return out;
+};
+
+const describeFailure = (error: unknown): string => {
+  if (isAxiosError(error)) return [error.code, error.message].filter((s) => s !== undefined && s !== '').join(': ');
+  return error instanceof Error ? error.message : String(error);
+};
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * One HTTP exchange as a cold Observable: nothing is sent until subscription;
+ * it emits the response (any status, body as text) and completes, or errors
+ * with `ConnectionError` when no response arrived. Unsubscribing aborts the
+ * request through its `AbortController`.
+ *
+ * @example
+ * // internal (lib/http/send.ts), the package's only use of axios
+ * send(axios.create(), { method: 'GET', url: 'https://api.vitablehealth.com/v1/groups', headers: {}, info })
+ *   .subscribe((res) => console.log(res.status));
+ *
+ * @internal
+ */
+export const send = (instance: AxiosInstance, spec: SendSpec): Observable<RawResponse> =>
+  new Observable<RawResponse>((subscriber) => {
+    const controller = new AbortController();
+    const fail = (error: unknown): void => {
+      if (controller.signal.aborted) return; // we aborted: the subscriber is gone
+      if (isAxiosError(error) && error.response) {
+        // an interceptor rejected a response: it is still the server's answer
+        subscriber.next({
+          status: error.response.status,
+          headers: toHeaderRecord(error.response.headers),
+          body: error.response.data,
+        });
+        subscriber.complete();
+        return;
+      }
+      subscriber.error(new ConnectionError(spec.info, describeFailure(error)));
+    };
+    try {
+      instance
+        .request<unknown>({
+          method: spec.method,
+          url: spec.url,
+          headers: { ...spec.headers },
+          data: spec.body,
+          signal: controller.signal,
+          timeout: 0,
+          validateStatus: () => true,
+          responseType: 'text',
+          responseEncoding: 'utf8',
+          transformRequest: [(data: unknown) => data],
+          transformResponse: [(data: unknown) => data],
+        })
+        .then((response) => {
+          subscriber.next({ status: response.status, headers: toHeaderRecord(response.headers), body: response.data });
+          subscriber.complete();
+        }, fail);
+    } catch (error) {
+      fail(error);
+    }
+    return () => controller.abort();
+  });

@@ -1,0 +1,104 @@
+import * as E from 'fp-ts/Either';
+import { pipe } from 'fp-ts/function';
+import { defer, throwError } from 'rxjs';
+import { Group, GroupCreateParams, GroupPage, GroupUpdateParams } from '../codecs';
+import { ValidationError } from '../errors';
+import type { Http } from '../http/http-client';
+import {
+  decodeInput,
+  integerIn,
+  paramsObject,
+  pathParam,
+  requestOptions,
+  validateAll,
+  type Validation,
+} from '../http/validate';
+import { autoPage } from '../operators/auto-page';
+import type { GroupsResource } from '../types';
+import { unwrapData } from './unwrap-data';
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+const GroupData = unwrapData(Group);
+
+/** Largest page the API serves. */
+export const MAX_PAGE_SIZE = 100;
+
+const listQuery = (params: unknown): Validation<{ page?: number; limit?: number }> =>
+  pipe(
+    paramsObject('params', params),
+    E.chain((p) =>
+      validateAll({ page: integerIn('page', p['page'], 1, Infinity), limit: integerIn('limit', p['limit'], 1, MAX_PAGE_SIZE) }),
+    ),
+  );
+
+const listAllParams = (params: unknown): Validation<{ limit: number; prefetch: number }> =>
+  pipe(
+    paramsObject('params', params),
+    E.chain((p) =>
+      validateAll({
+        limit: integerIn('limit', p['limit'], 1, MAX_PAGE_SIZE),
+        prefetch: integerIn('prefetch', p['prefetch'], 0, Infinity),
+      }),
+    ),
+    E.map(({ limit, prefetch }) => ({ limit: limit ?? MAX_PAGE_SIZE, prefetch: prefetch ?? 1 })),
+  );
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * `client.groups`: one-line endpoint methods over the HTTP layer. Every method
+ * returns a cold Observable; its arguments are checked on subscription.
+ *
+ * @example
+ * import { createClient } from 'vitable-connect-rx';
+ *
+ * const client = createClient({ apiKey: process.env.VITABLE_CONNECT_API_KEY });
+ * client.groups.create({ name: 'Tier 1', external_reference_id: 'seg_1' }).subscribe((g) => console.log(g.id));
+ *
+ * @internal
+ */
+export const makeGroups = (http: Http): GroupsResource => {
+  const list: GroupsResource['list'] = (params, options) =>
+    http.request('GET', 'groups.list', options, () =>
+      E.map((query: { page?: number; limit?: number }) => ({ path: '/v1/groups', query, decoder: GroupPage }))(listQuery(params)),
+    );
+
+  return {
+    list,
+
+    listAll: (params, options) =>
+      defer(() =>
+        pipe(
+          validateAll({ params: listAllParams(params), options: requestOptions(options) }),
+          E.matchW(
+            (issues) => throwError(() => new ValidationError('groups.listAll', issues)),
+            ({ params: { limit, prefetch } }) => autoPage((page) => list({ page, limit }, options), { prefetch }),
+          ),
+        ),
+      ),
+
+    create: (body, options) =>
+      http.request('POST', 'groups.create', options, () =>
+        E.map((b: GroupCreateParams) => ({ path: '/v1/groups', body: b, decoder: GroupData }))(
+          decodeInput(GroupCreateParams, body, 'body'),
+        ),
+      ),
+
+    retrieve: (groupId, options) =>
+      http.request('GET', 'groups.retrieve', options, () =>
+        E.map((id: string) => ({ path: `/v1/groups/${id}`, decoder: GroupData }))(pathParam('groupId', groupId)),
+      ),
+
+    update: (groupId, body, options) =>
+      http.request('PATCH', 'groups.update', options, () =>
+        E.map(({ id, b }: { id: string; b: GroupUpdateParams }) => ({ path: `/v1/groups/${id}`, body: b, decoder: GroupData }))(
+          validateAll({ id: pathParam('groupId', groupId), b: decodeInput(GroupUpdateParams, body, 'body') }),
+        ),
+      ),
+  };
+};
