@@ -1,0 +1,36 @@
+import { expect } from 'chai';
+import { validateMember } from '../../lib/emulator/member-validation';
+import { member } from './http';
+
+describe('validateMember', () => {
+  const now = Date.parse('2026-01-15T12:00:00Z');
+
+  it('accepts a member as the HTTP reference shows it and normalises phone and state', () => {
+    const check = validateMember(member('E1', 'pln_1', { phone: '+1 415.555.0100', address: { address_line_1: '1 Main', city: 'SF', state: 'ny', zipcode: '10001-1234' } }), now);
+    expect(check.ok).to.equal(true);
+    if (check.ok) {
+      expect(check.member.phone).to.equal('4155550100');
+      expect(check.member.address).to.deep.equal({ address_line_1: '1 Main', address_line_2: null, city: 'SF', state: 'NY', zipcode: '10001-1234' });
+    }
+  });
+
+  it('lists every problem in plain words', () => {
+    const check = validateMember(
+      { reference_id: 'E1', first_name: ' ', last_name: 3, date_of_birth: '2026-01-16', phone: '555-0100', plan_id: 'pln_1', email: 'nope', address: [] },
+      now,
+    );
+    expect(check).to.deep.equal({
+      ok: false,
+      problems: [
+        'first_name must not be empty',
+        'last_name must be a string, got number',
+        'date_of_birth must not be in the future',
+        'phone must be a 10-digit US phone number',
+        'email must be an e-mail address',
+        'address must be an object, got array',
+      ],
+    });
+    expect(validateMember('x', now)).to.deep.equal({ ok: false, problems: ['member must be an object, got string'] });
+    expect(validateMember(member('E1', 'pln_1', { date_of_birth: '2026-01-15' }), now).ok).to.equal(true);
+  });
+});
