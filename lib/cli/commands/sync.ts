@@ -1,0 +1,155 @@
+import { promises as fs } from 'node:fs';
+import { Command, Option } from 'commander';
+import { lastValueFrom } from 'rxjs';
+import type { SyncReport } from '../../pipelines/sync-events';
+import type { RetryEvent } from '../../types';
+import { CliError, ExitCode } from '../cli-error';
+import type { CliContext, GlobalOptions } from '../cli-context';
+import { dryRun, type DryRunReport } from '../dry-run';
+import { formatDryRun, formatReport } from '../format-report';
+import { integerIn } from '../option-parsers';
+import { openRoster, type OpenedRoster, type RosterFormat } from '../roster/open-roster';
+import { syncFile } from '../sync-file';
+import { createSyncOutput, outputMode } from '../sync-output';
+import { runSyncStream } from '../run-sync-stream';
+
+interface SyncOptions {
+  readonly group: string;
+  readonly batchSize: number;
+  readonly concurrency: number;
+  readonly maxBytes?: number;
+  readonly dryRun?: boolean;
+  readonly report?: string;
+  readonly json?: boolean;
+  readonly format?: RosterFormat;
+  readonly pollInterval: number;
+}
+
+/**
+ * Opens the `--report` file for writing before any work starts, so a path that
+ * cannot be written fails at once (exit status 2), not after a long sync.
+ *
+ * @internal
+ */
+export const openReportFile = async (path: string | undefined): Promise<fs.FileHandle | undefined> => {
+  if (path === undefined) return undefined;
+  try {
+    return await fs.open(path, 'w');
+  } catch (err) {
+    throw new CliError(
+      `cannot write report file '${path}': ${err instanceof Error ? err.message : String(err)}`,
+      ExitCode.Usage,
+    );
+  }
+};
+
+/** Writes the report as JSON and closes the file. @internal */
+export const writeReport = async (
+  handle: fs.FileHandle | undefined,
+  report: SyncReport | DryRunReport,
+): Promise<void> => {
+  if (handle === undefined) return;
+  try {
+    await handle.writeFile(`${JSON.stringify(report, null, 2)}\n`, 'utf8');
+  } finally {
+    await handle.close();
+  }
+};
+
+/** A report's exit status: 0 when every member read synced (or, dry, is valid), else 1. @internal */
+export const reportExitCode = (report: SyncReport | DryRunReport): ExitCode =>
+  report.invalid + ('failed' in report ? report.failed : 0) === 0 ? ExitCode.Ok : ExitCode.Failed;
+
+const estimator =
+  (roster: OpenedRoster) =>
+  (read: number): number | undefined => {
+    const size = roster.sizeBytes;
+    const bytes = roster.bytesRead();
+    if (size === undefined || bytes === 0) return undefined;
+    return Math.round((read * size) / Math.min(bytes, size));
+  };
+
+/**
+ * `vitable-connect sync <file|-> --group <id>`: streams a CSV or NDJSON roster
+ * into a group. Members are read lazily, validated, batched (`--batch-size`,
+ * at most `--concurrency` batches in flight), submitted and polled; every
+ * record of the file ends up synced, invalid (with its line) or failed (with the
+ * server's reason). `--dry-run` validates only and sends nothing (no API key
+ * needed). Progress: a bar on a terminal, a line per batch otherwise, or
+ * `--json` events; then a summary table. `--report <file>` writes the
+ * `SyncReport` as JSON. Exit status 0 when every member synced, 1 when some did
+ * not, 2 for usage or configuration errors (bad arguments, unreadable file,
+ * bad CSV header, missing or rejected key).
+ *
+ * @internal
+ * @example
+ * // $ vitable-connect sync roster.csv --group grp_abc123 --report report.json
+ * // $ cat roster.ndjson | vitable-connect sync - --group grp_abc123 --json
+ */
+export const syncCommand = (ctx: CliContext): Command =>
+  new Command('sync')
+    .description('stream a CSV or NDJSON roster (or - for standard input) into a group')
+    .argument('<file>', 'roster file (.csv, .ndjson/.jsonl), or - to read standard input')
+    .requiredOption('--group <id>', 'group to sync into (grp_…)')
+    .addOption(new Option('--batch-size <n>', 'members per sync request, 1 to 1000').argParser(integerIn(1, 1000)).default(500))
+    .addOption(new Option('--concurrency <n>', 'batches in flight at once').argParser(integerIn(1, 64)).default(4))
+    .addOption(new Option('--max-bytes <n>', 'largest request body in bytes (default 1000000)').argParser(integerIn(64)))
+    .addOption(new Option('--format <format>', 'roster format (default: by extension, else sniffed)').choices(['csv', 'ndjson']))
+    .option('--dry-run', 'validate only: read and check every member, send nothing')
+    .option('--report <file>', 'write the report as JSON to this file')
+    .option('--json', 'print every event as one JSON line instead of progress and a table')
+    .addOption(
+      new Option('--poll-interval <ms>', 'first wait before polling a batch, doubling up to 30 s')
+        .argParser(integerIn(1))
+        .default(1000),
+    )
+    .action(async (file: string, opts: SyncOptions, cmd: Command) => {
+      const { io } = ctx;
+      let onRetry: (e: RetryEvent) => void = () => undefined;
+      const client = opts.dryRun
+        ? undefined
+        : ctx.client(cmd.optsWithGlobals<GlobalOptions>(), { onRetry: (e) => onRetry(e) });
+      const roster = await openRoster(file, { stdin: io.stdin, format: opts.format });
+      const reportFile = await openReportFile(opts.report);
+      try {
+        if (client === undefined) {
+          const report = await dryRun(opts.group, roster.records, {
+            ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
+            onInvalid: (e) => {
+              if (opts.json) io.stdout.write(`${JSON.stringify(e)}\n`);
+            },
+          });
+          if (opts.json) io.stdout.write(`${JSON.stringify({ type: 'done', report })}\n`);
+          else io.stdout.write(`${formatDryRun(report)}\n`);
+          await writeReport(reportFile, report);
+          ctx.exitCode = reportExitCode(report);
+          return;
+        }
+        // fail early, before reading, when the group is missing or the key is rejected
+        await lastValueFrom(client.groups.retrieve(opts.group));
+        const output = createSyncOutput({
+          mode: outputMode(opts, io.stderr),
+          stdout: io.stdout,
+          stderr: io.stderr,
+          estimateTotal: estimator(roster),
+        });
+        onRetry = (e) => output.retry(e);
+        const outcome = await runSyncStream(
+          syncFile(client, opts.group, roster.records, {
+            concurrency: opts.concurrency,
+            maxMembers: opts.batchSize,
+            ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
+            poll: { initialDelayMs: opts.pollInterval },
+          }),
+          output,
+        );
+        if (outcome.report) {
+          if (!opts.json) io.stdout.write(`${formatReport(outcome.report, { retries: output.retries })}\n`);
+          await writeReport(reportFile, outcome.report);
+        }
+        if (outcome.error !== undefined) throw outcome.error;
+        ctx.exitCode = reportExitCode(outcome.report!);
+      } finally {
+        await reportFile?.close().catch(() => undefined);
+      }
+    });

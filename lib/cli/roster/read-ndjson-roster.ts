@@ -1,0 +1,99 @@
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { CliError, ExitCode } from '../cli-error';
+import type { RosterRecord } from './roster-record';
+
+/** Longest NDJSON line accepted, in characters; a longer one is reported invalid and skipped. */
+export const MAX_NDJSON_LINE_CHARS = 1_000_000;
+
+/**
+ * Reads an NDJSON roster lazily: one JSON member per line, blank lines
+ * ignored. Chunks are pulled from `input` only as the consumer asks for
+ * records, so a file of any size is never held whole.
+ *
+ * A line that is not JSON is yielded as an `error` record naming its line and
+ * the parser's complaint; a line over {@link MAX_NDJSON_LINE_CHARS} likewise
+ * (without being buffered whole). Anything that is JSON is yielded as a
+ * `member` for `syncRoster` to validate. A read error throws a
+ * {@link CliError} (exit status 2) naming the source and the reason.
+ *
+ * @internal
+ * @example
+ * // roster.ndjson:
+ * // {"reference_id":"EMP-1","first_name":"Jane",…}
+ * for await (const record of readNdjsonRoster(fs.createReadStream('roster.ndjson'), 'roster.ndjson')) {
+ *   // { kind: 'member', index: 0, line: 1, value: { reference_id: 'EMP-1', … } }
+ * }
+ */
+export async function* readNdjsonRoster(input: Readable, source: string): AsyncGenerator<RosterRecord> {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  let overlong = false;
+  let line = 0;
+  let index = 0;
+
+  function* lineRecord(text: string): Generator<RosterRecord> {
+    line++;
+    const body = (line === 1 ? text.replace(/^\uFEFF/, '') : text).replace(/\r$/, '');
+    if (body.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(body) as unknown;
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      yield { kind: 'error', index: index++, line, reason: `line ${line}: not valid JSON (${why})` };
+      return;
+    }
+    yield { kind: 'member', index: index++, line, value };
+  }
+
+  function* overlongRecord(): Generator<RosterRecord> {
+    line++;
+    yield {
+      kind: 'error',
+      index: index++,
+      line,
+      reason: `line ${line}: longer than ${MAX_NDJSON_LINE_CHARS} characters; a member is far smaller`,
+    };
+  }
+
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer | string>) {
+      const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+      let start = 0;
+      let nl = text.indexOf('\n');
+      while (nl !== -1) {
+        if (overlong) {
+          overlong = false;
+          yield* overlongRecord();
+        } else if (pending.length + (nl - start) > MAX_NDJSON_LINE_CHARS) {
+          pending = '';
+          yield* overlongRecord();
+        } else {
+          const full = pending + text.slice(start, nl);
+          pending = '';
+          yield* lineRecord(full);
+        }
+        start = nl + 1;
+        nl = text.indexOf('\n', start);
+      }
+      if (!overlong) {
+        pending += text.slice(start);
+        if (pending.length > MAX_NDJSON_LINE_CHARS) {
+          overlong = true;
+          pending = '';
+        }
+      }
+    }
+  } catch (err) {
+    throw new CliError(
+      `cannot read roster ${source}: ${err instanceof Error ? err.message : String(err)}`,
+      ExitCode.Usage,
+    );
+  } finally {
+    input.destroy();
+  }
+  const rest = pending + decoder.end();
+  if (overlong) yield* overlongRecord();
+  else if (rest.trim() !== '') yield* lineRecord(rest);
+}

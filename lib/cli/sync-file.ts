@@ -1,0 +1,110 @@
+import { Observable } from 'rxjs';
+import type { MemberFailure, SyncEvent, SyncReport } from '../pipelines/sync-events';
+import { syncRoster, type SyncRosterOptions } from '../pipelines/sync-roster';
+import type { VitableConnect } from '../types';
+import type { RosterRecord } from './roster/roster-record';
+import { SourcePositions } from './source-positions';
+
+/** An `invalid` event as the command line emits it: with the record's line when known. */
+export type CliSyncEvent = SyncEvent | (Extract<SyncEvent, { type: 'invalid' }> & { readonly line?: number });
+
+/**
+ * Syncs the records of a roster file with `syncRoster` and accounts for every
+ * record of the file, the unparseable ones included.
+ *
+ * Parsed records go to `syncRoster`, pulled lazily. Unparseable ones (see
+ * {@link RosterRecord}) become `invalid` events here, at their place in the
+ * stream; and the events and report of `syncRoster` are rewritten so that:
+ * `index` is the record's index in the file, every failure with an index has
+ * its reason prefixed by `line N: `, `read` and `invalid` count the unparseable
+ * records, and `failures` lists them in file order with the other invalid
+ * members. So `read === invalid + failed + synced` holds for the whole file.
+ *
+ * If reading fails part-way (an I/O error, a bad CSV header), `syncRoster`
+ * finishes the batches in flight and emits `done`; the Observable then errors
+ * with the reader's own error (a `CliError` carrying its exit status).
+ *
+ * @internal
+ * @example
+ * const roster = await openRoster('roster.csv', { stdin: process.stdin });
+ * syncFile(client, 'grp_123', roster.records, { concurrency: 4 }).subscribe((e) => console.log(e.type));
+ */
+export const syncFile = (
+  client: VitableConnect,
+  groupId: string,
+  records: AsyncIterable<RosterRecord>,
+  options: SyncRosterOptions = {},
+): Observable<CliSyncEvent> =>
+  new Observable<CliSyncEvent>((subscriber) => {
+    const positions = new SourcePositions();
+    const unparseable: MemberFailure[] = [];
+    let readFailure: { readonly error: unknown } | undefined;
+
+    async function* parsed(): AsyncGenerator<unknown> {
+      try {
+        for await (const record of records) {
+          positions.record(record.index, record.line, record.kind === 'error');
+          if (record.kind === 'member') {
+            yield record.value;
+            continue;
+          }
+          unparseable.push({ index: record.index, stage: 'validation', reason: record.reason });
+          subscriber.next({
+            type: 'invalid',
+            index: record.index,
+            line: record.line,
+            issues: [{ path: '', message: record.reason }],
+          });
+        }
+      } catch (error) {
+        readFailure = { error };
+        throw error;
+      }
+    }
+
+    const withLine = (failure: MemberFailure): MemberFailure => {
+      if (failure.index === undefined) return failure;
+      const index = positions.fileIndex(failure.index);
+      const line = positions.lineOf(index);
+      return { ...failure, index, reason: line === undefined ? failure.reason : `line ${line}: ${failure.reason}` };
+    };
+
+    const adjustReport = (report: SyncReport): SyncReport => {
+      const extra = positions.unparseable;
+      const validation = [...unparseable, ...report.failures.filter((f) => f.stage === 'validation').map(withLine)];
+      validation.sort((a, b) => (a.index ?? Number.MAX_SAFE_INTEGER) - (b.index ?? Number.MAX_SAFE_INTEGER));
+      const others = report.failures.filter((f) => f.stage !== 'validation').map(withLine);
+      return {
+        ...report,
+        read: report.read + extra,
+        invalid: report.invalid + extra,
+        failures: [...validation, ...others],
+      };
+    };
+
+    const adjust = (event: SyncEvent): CliSyncEvent => {
+      switch (event.type) {
+        case 'invalid': {
+          const index = positions.fileIndex(event.index);
+          const line = positions.lineOf(index);
+          return line === undefined ? { ...event, index } : { ...event, index, line };
+        }
+        case 'progress':
+          return {
+            ...event,
+            read: event.read + positions.unparseable,
+            invalid: event.invalid + positions.unparseable,
+          };
+        case 'done':
+          return { ...event, report: adjustReport(event.report) };
+        default:
+          return event;
+      }
+    };
+
+    return syncRoster(client, groupId, parsed(), options).subscribe({
+      next: (event) => subscriber.next(adjust(event)),
+      error: (error: unknown) => subscriber.error(readFailure ? readFailure.error : error),
+      complete: () => subscriber.complete(),
+    });
+  });
