@@ -10,6 +10,13 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import type { EmulatorCommand, EmulatorReady } from './emulator-process';
 
+/**
+ * Node flags for child processes: with `BENCH_CPU_PROF=<dir>` every child
+ * (emulator, workers) writes a V8 CPU profile there (open it in Chrome DevTools).
+ */
+export const profileFlags = (): string[] =>
+  process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+
 /** The path of a sibling bench script, `.js` when compiled, `.ts` under ts-node. */
 export const sibling = (name: string): string => path.join(__dirname, `${name}${path.extname(__filename)}`);
 
@@ -42,6 +49,7 @@ export interface EmulatorProcess extends EmulatorReady {
 export const startEmulatorProcess = async (options: Record<string, unknown>): Promise<EmulatorProcess> => {
   const child = fork(sibling('emulator-process'), [JSON.stringify(options)], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    execArgv: [...process.execArgv, ...profileFlags()],
   });
   const ready = JSON.parse(await firstLine(child, 'emulator process')) as EmulatorReady;
   let nextId = 0;
@@ -87,7 +95,7 @@ export const startEmulatorProcess = async (options: Record<string, unknown>): Pr
 export const runWorker = async <R>(name: string, input: unknown, execArgv: ReadonlyArray<string> = []): Promise<R> => {
   const child = fork(sibling(name), [JSON.stringify(input)], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    execArgv: [...process.execArgv, ...execArgv],
+    execArgv: [...process.execArgv, ...profileFlags(), ...execArgv],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const line = await firstLine(child, name);
