@@ -76,8 +76,10 @@ const describeFailure = (error: unknown): string => {
 export const send = (instance: AxiosInstance, spec: SendSpec): Observable<RawResponse> =>
   new Observable<RawResponse>((subscriber) => {
     const controller = new AbortController();
+    let settled = false;
     const fail = (error: unknown): void => {
       if (controller.signal.aborted) return; // we aborted: the subscriber is gone
+      settled = true;
       if (isAxiosError(error) && error.response) {
         // an interceptor rejected a response: it is still the server's answer
         subscriber.next({
@@ -106,11 +108,14 @@ export const send = (instance: AxiosInstance, spec: SendSpec): Observable<RawRes
           transformResponse: [(data: unknown) => data],
         })
         .then((response) => {
+          settled = true;
           subscriber.next({ status: response.status, headers: toHeaderRecord(response.headers), body: response.data });
           subscriber.complete();
         }, fail);
     } catch (error) {
       fail(error);
     }
-    return () => controller.abort();
+    return () => {
+      if (!settled) controller.abort();
+    };
   });

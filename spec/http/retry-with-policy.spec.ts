@@ -1,0 +1,156 @@
+import { expect } from 'chai';
+import { defer } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { apiErrorFor, ConnectionError, NotFoundError, type ApiError } from '../../lib/errors';
+import { decideRetry, type RetryPolicy } from '../../lib/http/retry-policy';
+import { retryWithPolicy, type ScheduledRetry } from '../../lib/http/retry-with-policy';
+
+const info = { method: 'GET', path: '/v1/groups/grp_1' };
+const api = (status: number, headers: Record<string, string> = {}): ApiError =>
+  apiErrorFor({ ...info, status, body: {}, headers, requestId: undefined });
+
+const newScheduler = (): TestScheduler => new TestScheduler((actual, expected) => {
+    expect(actual).to.deep.equal(expected);
+  });
+
+/** The real policy on the test scheduler's clock, zero jitter. */
+const policyOn = (scheduler: TestScheduler, maxRetryAfterMs = 60_000): RetryPolicy => ({
+  maxRetryAfterMs,
+  now: () => scheduler.now(),
+  random: () => 0,
+});
+
+describe('retryWithPolicy', () => {
+  it('re-subscribes after each retryable failure, waiting the backoff for retry n, then gives up with the last error', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const attempt = cold('-#', undefined, api(503));
+      const retries: ScheduledRetry[] = [];
+      const result = attempt.pipe(
+        retryWithPolicy({
+          maxRetries: 2,
+          decide: (e, n) => decideRetry(e, n, policyOn(scheduler)),
+          onRetry: (r) => retries.push(r),
+          scheduler,
+        }),
+      );
+      // attempt 1 fails at 1, waits 500; attempt 2 fails at 502, waits 1000; attempt 3 fails at 1503
+      expectObservable(result).toBe('1503ms #', undefined, api(503));
+      expectSubscriptions(attempt.subscriptions).toBe(['^!', '501ms ^!', '1502ms ^!']);
+      scheduler.flush();
+      expect(retries).to.deep.equal([
+        { retry: true, reason: 'status-5xx', delayMs: 500, status: 503, attempt: 1 },
+        { retry: true, reason: 'status-5xx', delayMs: 1000, status: 503, attempt: 2 },
+      ]);
+    });
+  });
+
+  it('waits what retry-after-ms, Retry-After seconds and a Retry-After date ask for', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const failures = [
+        api(429, { 'retry-after-ms': '300' }),
+        api(503, { 'retry-after': '2' }),
+        api(429, { 'retry-after': new Date(4000).toUTCString() }),
+      ];
+      let n = 0;
+      const attempt = defer(() => (n < 3 ? cold('#', undefined, failures[n++]) : cold('(a|)')));
+      const result = attempt.pipe(
+        retryWithPolicy({ maxRetries: 3, decide: (e, i) => decideRetry(e, i, policyOn(scheduler)), scheduler }),
+      );
+      // fails at 0 → wait 300; fails at 300 → wait 2000; fails at 2300 → wait until the date (4000); succeeds
+      expectObservable(result).toBe('4000ms (a|)');
+    });
+  });
+
+  it('falls back to backoff when the server asks for more than maxRetryAfterMs', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      let n = 0;
+      const attempt = defer(() => (n++ === 0 ? cold('#', undefined, api(429, { 'retry-after': '30' })) : cold('(a|)')));
+      const result = attempt.pipe(
+        retryWithPolicy({ maxRetries: 2, decide: (e, i) => decideRetry(e, i, policyOn(scheduler, 10_000)), scheduler }),
+      );
+      expectObservable(result).toBe('500ms (a|)');
+    });
+  });
+
+  it('passes a non-retryable error straight through without waiting', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const attempt = cold('--#', undefined, api(404));
+      const retries: ScheduledRetry[] = [];
+      const result = attempt.pipe(
+        retryWithPolicy({
+          maxRetries: 5,
+          decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
+          onRetry: (r) => retries.push(r),
+          scheduler,
+        }),
+      );
+      expectObservable(result).toBe('--#', undefined, api(404));
+      expectSubscriptions(attempt.subscriptions).toBe('^-!');
+      scheduler.flush();
+      expect(retries).to.deep.equal([]);
+    });
+  });
+
+  it('honours x-should-retry: false on a 503 and x-should-retry: true on a 400', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const decide = (e: unknown, i: number) => decideRetry(e, i, policyOn(scheduler));
+      const no = cold('#', undefined, api(503, { 'x-should-retry': 'false' }));
+      expectObservable(no.pipe(retryWithPolicy({ maxRetries: 2, decide, scheduler }))).toBe('#', undefined, api(503, { 'x-should-retry': 'false' }));
+      let n = 0;
+      const yes = defer(() => (n++ === 0 ? cold('#', undefined, api(400, { 'x-should-retry': 'true' })) : cold('(a|)')));
+      expectObservable(yes.pipe(retryWithPolicy({ maxRetries: 2, decide, scheduler }))).toBe('500ms (a|)');
+    });
+  });
+
+  it('does not retry at all with maxRetries 0', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const attempt = cold('#', undefined, new ConnectionError(info, 'ECONNREFUSED'));
+      expectObservable(
+        attempt.pipe(retryWithPolicy({ maxRetries: 0, decide: (e, i) => decideRetry(e, i, policyOn(scheduler)), scheduler })),
+      ).toBe('#', undefined, new ConnectionError(info, 'ECONNREFUSED'));
+      expectSubscriptions(attempt.subscriptions).toBe('(^!)');
+    });
+  });
+
+  it('cancels a pending wait on unsubscribe: no further attempt', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const attempt = cold('-#', undefined, api(503));
+      const result = attempt.pipe(
+        retryWithPolicy({ maxRetries: 2, decide: (e, i) => decideRetry(e, i, policyOn(scheduler)), scheduler }),
+      );
+      expectObservable(result, '^ 300ms !').toBe('');
+      expectSubscriptions(attempt.subscriptions).toBe('^!');
+    });
+  });
+
+  it('passes values and completion of a successful attempt through, never and empty included', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const cfg = { maxRetries: 2, decide: () => ({ retry: false }) as const, scheduler };
+      expectObservable(cold('-a-b|').pipe(retryWithPolicy(cfg))).toBe('-a-b|');
+      expectObservable(cold('|').pipe(retryWithPolicy(cfg))).toBe('|');
+      expectObservable(cold('-').pipe(retryWithPolicy(cfg))).toBe('-');
+    });
+  });
+
+  it('keeps the error identity after the last retry (the caller sees the real ApiError)', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold }) => {
+      const err = api(404);
+      let seen: unknown;
+      cold('#', undefined, err)
+        .pipe(retryWithPolicy({ maxRetries: 1, decide: (e, i) => decideRetry(e, i, policyOn(scheduler)), scheduler }))
+        .subscribe({ error: (e: unknown) => (seen = e) });
+      scheduler.flush();
+      expect(seen).to.equal(err);
+      expect(seen).to.be.instanceOf(NotFoundError);
+    });
+  });
+});
