@@ -54,5 +54,11 @@ export type {
   ProgressEvent,
   DoneEvent,
 } from './pipelines/sync-events';
+export { toSyncBatches } from './operators/to-sync-batches';
+export type { ToSyncBatchesOptions } from './operators/to-sync-batches';
+export { pollUntilComplete } from './operators/poll-until-complete';
+export type { PollOptions } from './operators/poll-until-complete';
+export { syncRoster } from './pipelines/sync-roster';
+export type { SyncRosterOptions, RosterSource } from './pipelines/sync-roster';
 export { createClient } from './client';
 export { toEither } from './operators/to-either';

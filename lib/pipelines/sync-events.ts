@@ -39,6 +39,8 @@ export interface CompletedEvent {
   readonly synced: number;
   /** Member failures the server reported, e.g. `Invalid plan_id`. */
   readonly failures: ReadonlyArray<SyncFailure>;
+  /** Members in the batch (`synced` plus the batch members named in `failures`). */
+  readonly size: number;
 }
 
 /** A batch that could not be submitted or polled after all retries. */

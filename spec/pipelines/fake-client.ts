@@ -1,6 +1,6 @@
 // A fake VitableConnect for pipeline specs: an in-memory sync server that
 // records what it saw (submits, polls, cancellations, batches open at once).
-import { asapScheduler, defer, Observable, of, subscribeOn, throwError, type SchedulerLike } from 'rxjs';
+import { defer, Observable, of, subscribeOn, throwError, type SchedulerLike, type Subscription } from 'rxjs';
 import type { MemberInput, SyncFailure, SyncRequest, SyncSubmission } from '../../lib/codecs';
 import type { VitableConnect } from '../../lib/types';
 import { UNKNOWN_PLAN_ID } from '../helpers/roster';
@@ -8,8 +8,12 @@ import { UNKNOWN_PLAN_ID } from '../helpers/roster';
 export interface FakeServerOptions {
   /** Polls answered "still processing" before a batch completes (default 0). */
   readonly pollsUntilDone?: number;
-  /** Scheduler the answers arrive on (default asap: a microtask later). */
-  readonly scheduler?: SchedulerLike;
+  /**
+   * When answers arrive: on a scheduler (e.g. a TestScheduler), or by default
+   * `'immediate'`, a `setImmediate` later (a macrotask, so a source read through
+   * microtasks races ahead until the pipeline's concurrency limit stops it).
+   */
+  readonly scheduler?: SchedulerLike | 'immediate';
   /** Error (after the client's retries) for submit number n (0-based), if any. */
   readonly submitError?: (n: number, members: ReadonlyArray<MemberInput>) => Error | undefined;
   /** Error (after the client's retries) for a poll of request `requestId`, if any. */
@@ -48,7 +52,18 @@ export interface FakeServer {
 }
 
 export const createFakeServer = (options: FakeServerOptions = {}): FakeServer => {
-  const scheduler = options.scheduler ?? asapScheduler;
+  const scheduler = options.scheduler ?? 'immediate';
+  const later = <A>(source: Observable<A>): Observable<A> =>
+    scheduler === 'immediate'
+      ? new Observable<A>((subscriber) => {
+          let inner: Subscription | undefined;
+          const handle = setImmediate(() => (inner = source.subscribe(subscriber)));
+          return () => {
+            clearImmediate(handle);
+            inner?.unsubscribe();
+          };
+        })
+      : source.pipe(subscribeOn(scheduler));
   const pollsUntilDone = options.pollsUntilDone ?? 0;
   const keepPayloads = options.keepPayloads ?? true;
   const byId = new Map<string, Batch>();
@@ -57,9 +72,7 @@ export const createFakeServer = (options: FakeServerOptions = {}): FakeServer =>
   const answer = <A>(make: () => Observable<A>): Observable<A> => {
     let answered = false;
     return new Observable<A>((subscriber) => {
-      const sub = defer(make)
-        .pipe(subscribeOn(scheduler))
-        .subscribe({
+      const sub = later(defer(make)).subscribe({
           next: (v) => {
             answered = true;
             subscriber.next(v);

@@ -1,0 +1,525 @@
+import { expect } from 'chai';
+import { Readable } from 'node:stream';
+import { asapScheduler, interval, map, Observable, of, Subject, take } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { ConnectionError, PollTimeoutError, ValidationError, VitableError } from '../../lib/errors';
+import { syncRoster, type SyncRosterOptions } from '../../lib/pipelines/sync-roster';
+import type {
+  CompletedEvent,
+  DoneEvent,
+  FailedEvent,
+  InvalidEvent,
+  ProgressEvent,
+  SyncEvent,
+  SyncReport,
+} from '../../lib/pipelines/sync-events';
+import type { VitableConnect } from '../../lib/types';
+import {
+  asyncRoster,
+  makeInvalidMember,
+  makeMember,
+  roster,
+  rosterEntries,
+  rosterExpectation,
+  UNKNOWN_PLAN_ID,
+  type RosterOptions,
+} from '../helpers/roster';
+import { createFakeServer } from './fake-client';
+
+/** Fast polling for the fake server: answers arrive a microtask later. */
+const FAST: SyncRosterOptions = { poll: { initialDelayMs: 0, maxDelayMs: 0, scheduler: asapScheduler } };
+
+interface Outcome {
+  readonly events: SyncEvent[];
+  readonly error?: unknown;
+}
+
+const run = (events$: Observable<SyncEvent>): Promise<Outcome> =>
+  new Promise((resolve) => {
+    const events: SyncEvent[] = [];
+    events$.subscribe({
+      next: (e) => events.push(e),
+      error: (error: unknown) => resolve({ events, error }),
+      complete: () => resolve({ events }),
+    });
+  });
+
+const ofType = <T extends SyncEvent['type']>(events: SyncEvent[], type: T) =>
+  events.filter((e): e is Extract<SyncEvent, { type: T }> => e.type === type);
+
+const reportOf = (events: SyncEvent[]): SyncReport => {
+  const last = events[events.length - 1] as DoneEvent;
+  expect(last.type).to.equal('done');
+  return last.report;
+};
+
+/** The accounting every report must satisfy. */
+const expectBalanced = (report: SyncReport): void => {
+  expect(report.read).to.equal(report.invalid + report.failed + report.synced);
+  expect(report.failures.length).to.equal(report.invalid + report.failed);
+};
+
+describe('syncRoster', () => {
+  it('validates, de-duplicates, batches and accounts for every member exactly once', async () => {
+    const spec: RosterOptions = { size: 2000, seed: 7, invalidRate: 0.08, repeatRate: 0.05, unknownPlanRate: 0.04 };
+    const expected = rosterExpectation(spec);
+    const server = createFakeServer({ pollsUntilDone: 2 });
+    const { events, error } = await run(syncRoster(server.client, 'grp_1', roster(spec), { ...FAST, maxMembers: 50 }));
+    expect(error).to.equal(undefined);
+
+    const report = reportOf(events);
+    expectBalanced(report);
+    expect(report).to.include({
+      groupId: 'grp_1',
+      read: 2000,
+      invalid: expected.invalid,
+      failed: expected.serverFailed,
+      synced: expected.synced,
+      added: expected.synced,
+      removed: 0,
+    });
+    // what the server saw: every locally valid member once, never a repeat
+    const sent = server.batches.flatMap((b) => b.members ?? []).map((m) => m.reference_id);
+    expect(new Set(sent).size).to.equal(sent.length);
+    expect(sent.length).to.equal(expected.synced + expected.serverFailed);
+    expect(server.batches.every((b) => b.size <= 50 && b.size > 0)).to.equal(true);
+    expect(report.requestIds).to.deep.equal(server.batches.map((b) => b.requestId));
+
+    // every invalid entry of the roster is an invalid event at its index
+    const entries = [...rosterEntries(spec)];
+    const invalidIndexes = entries.filter((e) => e.kind === 'invalid' || e.kind === 'repeat').map((e) => e.index);
+    expect(ofType(events, 'invalid').map((e) => e.index)).to.deep.equal(invalidIndexes);
+    // server failures are reported with their member's index, reason and operation
+    const unknown = entries.filter((e) => e.kind === 'unknown-plan');
+    expect(report.failures.filter((f) => f.stage === 'server')).to.have.deep.members(
+      unknown.map((e) => ({ reference_id: e.referenceId, index: e.index, stage: 'server', operation: 'add', reason: 'Invalid plan_id' })),
+    );
+    // events: one submitted and one completed per batch, sizes adding up
+    expect(ofType(events, 'submitted').map((e) => e.size)).to.deep.equal(server.batches.map((b) => b.size));
+    const completed = ofType(events, 'completed');
+    expect(completed.reduce((n, e) => n + e.size, 0)).to.equal(sent.length);
+    expect(completed.reduce((n, e) => n + e.synced, 0)).to.equal(expected.synced);
+    // a progress event after each batch, the last one matching the report
+    const progress = ofType(events, 'progress');
+    expect(progress.length).to.be.at.least(server.batches.length);
+    expect(progress[progress.length - 1]).to.include({ read: 2000, invalid: report.invalid, synced: report.synced, failed: report.failed, inFlight: 0 });
+  });
+
+  it('reports an invalid member with its issues, index and reference_id', async () => {
+    const server = createFakeServer();
+    const bad = { ...makeMember(1), phone: '12', address: { city: 'SF' } };
+    const { events } = await run(syncRoster(server.client, 'grp_1', [makeMember(0), bad, 42, { reference_id: '  ' }], FAST));
+    const invalid = ofType(events, 'invalid');
+    expect(invalid.map((e) => [e.index, e.reference_id])).to.deep.equal([
+      [1, 'EMP-000001'],
+      [2, undefined],
+      [3, undefined],
+    ]);
+    expect(invalid[0]!.issues).to.deep.include({ path: 'phone', message: 'must be a 10-digit US phone number' });
+    expect(invalid[0]!.issues.map((i) => i.path)).to.include.members(['address.address_line_1', 'address.state', 'address.zipcode']);
+    expect(invalid[1]!).to.not.have.property('reference_id');
+    const report = reportOf(events);
+    expect(report.failures[0]).to.deep.include({ reference_id: 'EMP-000001', index: 1, stage: 'validation' });
+    expect(report.failures[0]!.reason).to.contain('phone: must be a 10-digit US phone number');
+    expect(server.membersAccepted).to.equal(1);
+  });
+
+  it('sends a reference_id once: later occurrences are invalid, an earlier invalid one does not block a valid one', async () => {
+    const server = createFakeServer();
+    const members = [
+      { ...makeMember(1), first_name: '' }, // invalid EMP-000001
+      makeMember(1), // valid EMP-000001: sent
+      makeMember(2), // valid EMP-000002: sent
+      { ...makeMember(3), reference_id: 'EMP-000001' }, // repeat: invalid
+      makeMember(2), // repeat: invalid
+    ];
+    const { events } = await run(syncRoster(server.client, 'grp_1', members, FAST));
+    expect(ofType(events, 'invalid').map((e) => [e.index, e.reference_id, e.issues[0]!.path])).to.deep.equal([
+      [0, 'EMP-000001', 'first_name'],
+      [3, 'EMP-000001', 'reference_id'],
+      [4, 'EMP-000002', 'reference_id'],
+    ]);
+    expect(server.batches.flatMap((b) => b.members ?? []).map((m) => [m.reference_id, m.first_name])).to.deep.equal([
+      ['EMP-000001', makeMember(1)['first_name']],
+      ['EMP-000002', makeMember(2)['first_name']],
+    ]);
+    expect(reportOf(events)).to.include({ read: 5, invalid: 3, synced: 2, failed: 0 });
+  });
+
+  it('reports a member too large for a batch as invalid and never sends it', async () => {
+    const server = createFakeServer();
+    const huge = { ...makeMember(2), address: { ...(makeMember(2)['address'] as object), address_line_2: 'x'.repeat(5000) } };
+    const { events } = await run(
+      syncRoster(server.client, 'grp_1', [makeMember(1), huge, makeMember(3)], { ...FAST, maxBytes: 2000 }),
+    );
+    const [invalid] = ofType(events, 'invalid');
+    expect(invalid).to.deep.include({ index: 1, reference_id: 'EMP-000002' });
+    expect(invalid!.issues[0]!.message).to.match(/^is \d+ bytes as a batch of its own, over maxBytes 2000$/);
+    expect(server.batches.flatMap((b) => b.members ?? []).map((m) => m.reference_id)).to.deep.equal(['EMP-000001', 'EMP-000003']);
+    expect(reportOf(events)).to.include({ read: 3, invalid: 1, synced: 2 });
+  });
+
+  it('reports a batch whose submit fails after all retries as failed with all its reference_ids, and goes on', async () => {
+    const down = new ConnectionError({ method: 'POST', path: '/v1/groups/grp_1/members/sync' }, 'socket hang up');
+    const server = createFakeServer({ submitError: (n) => (n === 1 ? down : undefined) });
+    const { events, error } = await run(
+      syncRoster(server.client, 'grp_1', roster({ size: 40 }), { ...FAST, maxMembers: 10, concurrency: 1 }),
+    );
+    expect(error).to.equal(undefined);
+    const [failed] = ofType(events, 'failed');
+    expect(failed!.error).to.equal(down);
+    expect(failed).to.not.have.property('requestId');
+    expect(failed!.referenceIds).to.deep.equal([...Array(10)].map((_, i) => `EMP-${String(10 + i).padStart(6, '0')}`));
+    const report = reportOf(events);
+    expectBalanced(report);
+    expect(report).to.include({ read: 40, synced: 30, failed: 10 });
+    expect(report.failures).to.have.length(10);
+    expect(report.failures[0]).to.deep.equal({ reference_id: 'EMP-000010', index: 10, stage: 'request', reason: down.message });
+    expect(server.submitCalls).to.equal(4);
+    expect(report.requestIds).to.have.length(3);
+  });
+
+  it('reports a batch whose polling fails as failed with its request id; a poll timeout names the id to resume', () => {
+    const scheduler = new TestScheduler(() => undefined);
+    const server = createFakeServer({ pollsUntilDone: 100, scheduler });
+    const events: Array<[number, SyncEvent]> = [];
+    let completed = false;
+    scheduler.run(() => {
+      syncRoster(server.client, 'grp_1', roster({ size: 3 }), {
+        scheduler,
+        poll: { initialDelayMs: 10, maxDelayMs: 20, timeoutMs: 100 },
+      }).subscribe({ next: (e) => events.push([scheduler.now(), e]), complete: () => (completed = true) });
+      scheduler.flush();
+    });
+    expect(completed).to.equal(true);
+    const [[at, failed]] = events.filter(([, e]) => e.type === 'failed') as Array<[number, FailedEvent]>;
+    expect(at).to.equal(100);
+    expect(failed.error).to.be.instanceOf(PollTimeoutError);
+    expect(failed.requestId).to.equal('grpmsr_1');
+    expect(failed.referenceIds).to.deep.equal(['EMP-000000', 'EMP-000001', 'EMP-000002']);
+    const report = reportOf(events.map(([, e]) => e));
+    expect(report).to.include({ read: 3, failed: 3, synced: 0 });
+    expect(report.failures[0]!.reason).to.contain("client.members.sync.retrieve('grp_1', 'grpmsr_1')");
+    expect(report.requestIds).to.deep.equal(['grpmsr_1']);
+  });
+
+  it('with failFast stops reading and submitting after the first failed batch, finishes the batches in flight, then errors', async () => {
+    const down = new ConnectionError({ method: 'POST', path: '/v1/groups/grp_1/members/sync' }, 'reset');
+    const server = createFakeServer({ submitError: (n) => (n === 2 ? down : undefined), pollsUntilDone: 3 });
+    let read = 0;
+    let returned = false;
+    async function* source(): AsyncGenerator<unknown> {
+      try {
+        for (let i = 0; i < 1000; i++) {
+          read++;
+          yield makeMember(i);
+        }
+      } finally {
+        returned = true;
+      }
+    }
+    const { events, error } = await run(
+      syncRoster(server.client, 'grp_1', source(), { ...FAST, maxMembers: 10, concurrency: 3, failFast: true }),
+    );
+    expect(error).to.equal(down);
+    expect(returned, 'iterator.return() called').to.equal(true);
+    expect(read).to.be.below(60);
+    expect(server.submitCalls).to.equal(3);
+    const types = events.map((e) => e.type);
+    expect(types[types.length - 1]).to.equal('done');
+    const failed = ofType(events, 'failed');
+    expect(failed[0]!.error).to.equal(down);
+    const report = reportOf(events);
+    expectBalanced(report);
+    expect(report.read).to.equal(read);
+    expect(report.synced).to.equal(20); // the two batches in flight were polled to the end
+    // the open batch was never sent and is reported as such
+    const unsent = failed.slice(1);
+    for (const f of unsent) expect(f.error.message).to.match(/^not submitted: failFast stopped the sync after a batch failed/);
+    expect(report.failed).to.equal(report.read - 20);
+  });
+
+  it('never has more than `concurrency` batches submitted but not completed', async () => {
+    const server = createFakeServer({ pollsUntilDone: 2 });
+    const { events } = await run(
+      syncRoster(server.client, 'grp_1', asyncRoster({ size: 600 }), { ...FAST, maxMembers: 10, concurrency: 3 }),
+    );
+    expect(server.maxOpen).to.equal(3);
+    const progress = ofType(events, 'progress');
+    expect(Math.max(...progress.map((p) => p.inFlight))).to.be.at.most(3);
+    expect(reportOf(events)).to.include({ read: 600, synced: 600 });
+  });
+
+  it('pulls the source lazily: with 1,000,000 members the read-ahead stays within concurrency × maxMembers plus one batch', async function () {
+    this.timeout(60_000);
+    const concurrency = 4;
+    const maxMembers = 500;
+    const total = 1_000_000;
+    const server = createFakeServer({ keepPayloads: false, pollsUntilDone: 1 });
+    let read = 0;
+    let settled = 0; // members of completed or failed batches, plus invalid ones
+    let maxAhead = 0;
+    const base = makeMember(0);
+    async function* source(): AsyncGenerator<unknown> {
+      for (let i = 0; i < total; i++) {
+        const ahead = read - settled;
+        if (ahead > maxAhead) maxAhead = ahead;
+        read++;
+        yield { ...base, reference_id: `EMP-${i}` };
+      }
+    }
+    const started = Date.now();
+    let report: SyncReport | undefined;
+    await new Promise<void>((resolve, reject) =>
+      syncRoster(server.client, 'grp_1', source(), { ...FAST, concurrency, maxMembers }).subscribe({
+        next: (e) => {
+          if (e.type === 'completed') settled += e.size;
+          else if (e.type === 'failed') settled += e.referenceIds.length;
+          else if (e.type === 'invalid') settled++;
+          else if (e.type === 'done') report = e.report;
+          const ahead = read - settled;
+          if (ahead > maxAhead) maxAhead = ahead;
+        },
+        error: reject,
+        complete: resolve,
+      }),
+    );
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`      1,000,000 members in ${seconds.toFixed(1)} s (${Math.round(total / seconds).toLocaleString('en')}/s), max read-ahead ${maxAhead}`);
+    expect(report).to.include({ read: total, synced: total, invalid: 0, failed: 0 });
+    expect(server.membersAccepted).to.equal(total);
+    expect(maxAhead).to.be.at.most(concurrency * maxMembers + maxMembers);
+    // and the bound was actually approached: the pipeline kept `concurrency` batches busy
+    expect(server.maxOpen).to.equal(concurrency);
+    expect(maxAhead).to.be.above(concurrency * maxMembers - maxMembers);
+  });
+
+  describe('sources', () => {
+    const spec: RosterOptions = { size: 120, invalidRate: 0.1, repeatRate: 0.05 };
+    const expected = rosterExpectation(spec);
+    const check = async (members: Parameters<typeof syncRoster>[2]): Promise<void> => {
+      const server = createFakeServer();
+      const { events, error } = await run(syncRoster(server.client, 'grp_1', members, { ...FAST, maxMembers: 25 }));
+      expect(error).to.equal(undefined);
+      expect(reportOf(events)).to.include({ read: 120, invalid: expected.invalid, synced: expected.synced });
+      expect(new Set(server.batches.flatMap((b) => b.members ?? []).map((m) => m.reference_id))).to.deep.equal(
+        expected.syncedReferenceIds,
+      );
+    };
+
+    it('reads an array and a generator (Iterable)', async () => {
+      await check([...roster(spec)]);
+      await check(roster(spec));
+    });
+
+    it('reads an async generator (AsyncIterable)', async () => {
+      await check(asyncRoster(spec));
+    });
+
+    it('reads a Node object-mode Readable', async () => {
+      await check(Readable.from(roster(spec), { objectMode: true }));
+    });
+
+    it('reads a synchronous and an asynchronous Observable', async () => {
+      await check(of(...roster(spec)));
+      const members = [...roster(spec)];
+      await check(interval(0, asapScheduler).pipe(take(members.length), map((i) => members[i])));
+    });
+
+    it('errors with ValidationError on subscription, reading nothing, for a source of the wrong kind or bad options', async () => {
+      let reads = 0;
+      const counted = (function* () {
+        reads++;
+        yield makeMember(0);
+      })();
+      const server = createFakeServer();
+      const bad = [
+        syncRoster(server.client, 'grp_1', 42 as unknown as Iterable<unknown>),
+        syncRoster(server.client, '', counted),
+        syncRoster(server.client, 'grp_1', counted, { concurrency: 0 }),
+        syncRoster(server.client, 'grp_1', counted, { maxMembers: -1 }),
+        syncRoster(server.client, 'grp_1', counted, { poll: { timeoutMs: -5 } }),
+      ];
+      for (const events$ of bad) {
+        const { events, error } = await run(events$);
+        expect(events).to.deep.equal([]);
+        expect(error).to.be.instanceOf(ValidationError);
+      }
+      expect(reads).to.equal(0);
+      expect(server.submitCalls).to.equal(0);
+    });
+
+    it('reports what was read when the source errors, finishes the batches in flight, then errors', async () => {
+      const server = createFakeServer();
+      const boom = new Error('disk on fire');
+      async function* source(): AsyncGenerator<unknown> {
+        for (let i = 0; i < 25; i++) yield i === 3 ? makeInvalidMember(0) : makeMember(i);
+        throw boom;
+      }
+      const { events, error } = await run(syncRoster(server.client, 'grp_1', source(), { ...FAST, maxMembers: 10 }));
+      expect(error).to.equal(boom);
+      const report = reportOf(events);
+      expectBalanced(report);
+      expect(report).to.include({ read: 25, invalid: 1, synced: 20, failed: 4 });
+      const last = ofType(events, 'failed').pop() as FailedEvent;
+      expect(last.error).to.be.instanceOf(VitableError);
+      expect(last.error.message).to.equal('not submitted: the source failed: disk on fire');
+      expect(server.membersAccepted).to.equal(20);
+    });
+  });
+
+  describe('cancellation', () => {
+    it('unsubscribing stops reading the source (iterator.return) and cancels submits and polls in flight', async () => {
+      const server = createFakeServer({ pollsUntilDone: 1000 });
+      let read = 0;
+      let returned = false;
+      async function* source(): AsyncGenerator<unknown> {
+        try {
+          for (let i = 0; ; i++) {
+            read++;
+            yield makeMember(i);
+          }
+        } finally {
+          returned = true;
+        }
+      }
+      const events: SyncEvent[] = [];
+      const sub = syncRoster(server.client, 'grp_1', source(), { ...FAST, maxMembers: 5, concurrency: 2 }).subscribe((e) =>
+        events.push(e),
+      );
+      while (ofType(events, 'submitted').length < 2) await new Promise((r) => setImmediate(r));
+      const readAtStop = read;
+      const pollsAtStop = server.retrieveCalls;
+      sub.unsubscribe();
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      expect(returned).to.equal(true);
+      expect(read).to.equal(readAtStop);
+      expect(server.submitCalls).to.equal(2);
+      expect(server.retrieveCalls).to.be.at.most(pollsAtStop + 2);
+      expect(readAtStop).to.be.at.most(2 * 5 + 5);
+      expect(server.cancelled).to.be.at.least(1); // a poll was in flight and was cut
+    });
+
+    it('unsubscribing destroys a Node Readable source', async () => {
+      const server = createFakeServer({ pollsUntilDone: 1000 });
+      const stream = Readable.from(roster({ size: 10_000 }), { objectMode: true });
+      const sub = syncRoster(server.client, 'grp_1', stream, { ...FAST, maxMembers: 5, concurrency: 1 }).subscribe();
+      while (server.submitCalls < 1) await new Promise((r) => setImmediate(r));
+      sub.unsubscribe();
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      expect(stream.destroyed).to.equal(true);
+    });
+
+    it('a synchronous Iterable is not read past what the consumer took', () => {
+      // take(3) on a synchronously completing pipeline: reading stops at once
+      const server = createFakeServer();
+      let read = 0;
+      const source = (function* () {
+        for (let i = 0; i < 1_000; i++) {
+          read++;
+          yield makeInvalidMember(i);
+        }
+      })();
+      const invalid: InvalidEvent[] = [];
+      syncRoster(server.client, 'grp_1', source, FAST)
+        .pipe(take(3))
+        .subscribe((e) => invalid.push(e as InvalidEvent));
+      expect(invalid.map((e) => e.index)).to.deep.equal([0, 1, 2]);
+      expect(read).to.equal(3);
+    });
+  });
+
+  describe('progress', () => {
+    it('emits progress at most every 250 ms while reading, and after each batch', () => {
+      const scheduler = new TestScheduler((a, b) => {
+        expect(a).to.deep.equal(b);
+      });
+      scheduler.run(({ cold }) => {
+        const server = createFakeServer({ scheduler });
+        // a member every 100 ms for 1 s, batches of 4 polled 50 ms after submission
+        const values: Record<string, unknown> = {};
+        const letters = 'abcdefghij';
+        for (let i = 0; i < 10; i++) values[letters[i]!] = makeMember(i);
+        const source = cold('a 99ms b 99ms c 99ms d 99ms e 99ms f 99ms g 99ms h 99ms i 99ms j 99ms |', values);
+        const events: Array<[number, SyncEvent]> = [];
+        syncRoster(server.client, 'grp_1', source, {
+          scheduler,
+          maxMembers: 4,
+          poll: { initialDelayMs: 50 },
+        }).subscribe((e) => events.push([scheduler.now(), e]));
+        scheduler.flush();
+        const kinds = events.map(([t, e]) => `${e.type}@${t}`);
+        // periodic progress at reads 300 and 600 (>= 250 ms after the previous one), after batches at 350, 750
+        // and 1050, and a last one before done
+        expect(kinds.filter((k) => k.startsWith('progress'))).to.deep.equal([
+          'progress@300',
+          'progress@350',
+          'progress@600',
+          'progress@750',
+          'progress@1050',
+          'progress@1050',
+        ]);
+        const last = events[events.length - 1]![1] as DoneEvent;
+        expect(last.report).to.include({ read: 10, synced: 10, durationMs: 1050 });
+        expect(last.report.startedAt).to.equal(new Date(0).toISOString());
+        const progress = events.map(([, e]) => e).filter((e): e is ProgressEvent => e.type === 'progress');
+        expect(progress[progress.length - 1]!.membersPerSecond).to.be.closeTo((10 / 1050) * 1000, 0.1);
+      });
+    });
+  });
+
+  it('counts a member named in several server failures once', async () => {
+    const server = createFakeServer();
+    const client: VitableConnect = {
+      ...server.client,
+      members: {
+        sync: {
+          submit: server.client.members.sync.submit,
+          retrieve: (g, r) =>
+            server.client.members.sync.retrieve(g, r).pipe(
+              map((req) => ({
+                ...req,
+                results: req.results && {
+                  ...req.results,
+                  failures: [
+                    { reference_id: 'EMP-000001', operation: 'add' as const, reason: 'Invalid plan_id' },
+                    { reference_id: 'EMP-000001', operation: 'remove' as const, reason: 'Not found' },
+                    { reference_id: 'OTHER', operation: 'remove' as const, reason: 'Not found' },
+                  ],
+                },
+              })),
+            ),
+        },
+      },
+    };
+    const { events } = await run(syncRoster(client, 'grp_1', [makeMember(0), makeMember(1)], FAST));
+    const [completed] = ofType(events, 'completed') as CompletedEvent[];
+    expect(completed).to.include({ synced: 1, size: 2 });
+    expect(completed!.failures).to.have.length(3);
+    const report = reportOf(events);
+    expectBalanced(report);
+    expect(report).to.include({ synced: 1, failed: 1 });
+  });
+
+  it('reports unknown plans as server failures (stage server)', async () => {
+    const server = createFakeServer();
+    const { events } = await run(
+      syncRoster(server.client, 'grp_1', [makeMember(0), makeMember(1, UNKNOWN_PLAN_ID)], FAST),
+    );
+    expect(reportOf(events).failures).to.deep.equal([
+      { reference_id: 'EMP-000001', index: 1, stage: 'server', operation: 'add', reason: 'Invalid plan_id' },
+    ]);
+  });
+
+  it('buffers an Observable it cannot pause, and still submits at most `concurrency` batches at once', async () => {
+    const server = createFakeServer({ pollsUntilDone: 2 });
+    const subject = new Subject<unknown>();
+    const done = run(syncRoster(server.client, 'grp_1', subject, { ...FAST, maxMembers: 10, concurrency: 2 }));
+    await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 200; i++) subject.next(makeMember(i));
+    subject.complete();
+    const { events } = await done;
+    expect(server.maxOpen).to.equal(2);
+    expect(reportOf(events)).to.include({ read: 200, synced: 200 });
+  });
+});
