@@ -42,6 +42,8 @@ export interface BenchResult {
 export interface BenchMode {
   readonly quick: boolean;
   readonly runs: number;
+  /** Runs of the (long) roster sync benchmark: 5 unless `BENCH_RUNS` says otherwise. */
+  readonly rosterRuns: number;
 }
 
 // -------------------------------------------------------------------------------------
@@ -104,8 +106,9 @@ export const printResult = (result: BenchResult): void => {
 /** Reads the mode from `BENCH_QUICK` (`1` = quick smoke run) and `BENCH_RUNS`. */
 export const benchMode = (env: NodeJS.ProcessEnv = process.env): BenchMode => {
   const quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
-  const runs = Math.max(1, Number(env.BENCH_RUNS ?? '') || (quick ? 5 : 7));
-  return { quick, runs };
+  const explicit = Number(env.BENCH_RUNS ?? '');
+  const runs = Math.max(1, explicit || (quick ? 5 : 7));
+  return { quick, runs, rosterRuns: Math.max(1, explicit || 5) };
 };
 
 /** Logs a progress line to stderr (kept off stdout so results stay readable). */

@@ -27,6 +27,8 @@ export interface MachineInfo {
   readonly memoryGB: number;
   readonly node: string;
   readonly os: string;
+  /** 1-minute load average when the figures were taken (2 = both cores busy on a 2-core machine). */
+  readonly loadAverage: number;
 }
 
 /** The contents of `bench/results.json`. */
@@ -36,6 +38,8 @@ export interface BenchFile {
   readonly startedAt: string;
   readonly durationS: number;
   readonly machine: MachineInfo;
+  /** 1-minute load average sampled every 5 s during the run. */
+  readonly loadDuringRun: { readonly mean: number; readonly max: number };
   readonly results: ReadonlyArray<BenchResult>;
 }
 
@@ -59,6 +63,7 @@ export const machineInfo = (): MachineInfo => ({
   memoryGB: Math.round(os.totalmem() / 1024 ** 3),
   node: process.version,
   os: `${os.type()} ${os.release()}`,
+  loadAverage: Math.round(os.loadavg()[0] * 100) / 100,
 });
 
 const readJson = <A>(file: string): A | undefined =>
@@ -88,7 +93,7 @@ const benchSection = (r: BenchResult): string[] => {
 const soakSection = (s: SoakFile): string[] => [
   '## Soak (`npm run soak`)',
   '',
-  `Run ${s.startedAt} on ${s.machine.cores} cores (${s.machine.cpu}), Node ${s.machine.node}: ` +
+  `Run ${s.startedAt} on ${s.machine.cores} cores (${s.machine.cpu}), Node ${s.machine.node}, load average ${s.machine.loadAverage}: ` +
     `**${s.passed ? 'all invariants held' : 'AN INVARIANT FAILED'}**, ${s.durationS.toFixed(1)} s (target: under 600 s).`,
   '',
   Object.entries(s.settings)
@@ -133,9 +138,10 @@ export const renderDocs = (): string => {
     out.push(
       `Produced by \`npm run bench\` in **${bench.mode} mode**${bench.mode === 'quick' ? ' (`BENCH_QUICK=1`: smaller sizes, a smoke run; not the reference figures)' : ''} ` +
         `on ${bench.startedAt} (${bench.durationS.toFixed(0)} s). Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGB} GB, ` +
-        `Node ${m.node}, ${m.os}.`,
+        `Node ${m.node}, ${m.os}. 1-minute load average during the run: mean ${bench.loadDuringRun.mean}, ` +
+        `max ${bench.loadDuringRun.max} (${m.cores} would mean every core busy).`,
       '',
-      `Every figure is the median of ${bench.runs} runs; every comparison was measured side by side in the same ` +
+      `Every figure is the median of ${bench.runs} runs (roster sync: the number its table shows); every comparison was measured side by side in the same ` +
         'process against the same server, variants interleaved with a rotating order. The machine was shared with ' +
         'other work (test suites) while these ran, so absolute times are noisy: read the ratios, which come from ' +
         'one run of the bench (each ratio is the median of per-round ratios).',

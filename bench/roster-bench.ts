@@ -50,9 +50,9 @@ export const runRosterBench = async (mode: BenchMode): Promise<BenchResult> => {
   const sizes = mode.quick ? [10_000, 100_000] : [100_000, 1_000_000];
   const results = new Map<number, RosterWorkerOutput[]>(sizes.map((s) => [s, []]));
   const problems: string[] = [];
-  for (let r = 0; r < mode.runs; r++) {
+  for (let r = 0; r < mode.rosterRuns; r++) {
     for (const size of rotate(sizes, r)) {
-      say(`3. roster sync of ${size.toLocaleString('en-US')} members, run ${r + 1}/${mode.runs}…`);
+      say(`3. roster sync of ${size.toLocaleString('en-US')} members, run ${r + 1}/${mode.rosterRuns}…`);
       const out = await syncOnce(size);
       if (out.read !== size || out.synced !== size)
         problems.push(`run ${r + 1}, ${size}: read ${out.read}, synced ${out.synced}, failed ${out.failed}` +
@@ -76,7 +76,7 @@ export const runRosterBench = async (mode: BenchMode): Promise<BenchResult> => {
     title: '3. Roster sync into an emulator in a separate process (processing delay 0)',
     params: {
       sizes: sizes.map(label).join(' and '),
-      runs: mode.runs,
+      runs: mode.rosterRuns,
       maxMembers: ROSTER_SETTINGS.maxMembers,
       concurrency: ROSTER_SETTINGS.concurrency,
       poll: `initialDelayMs ${ROSTER_SETTINGS.poll.initialDelayMs}, factor ${ROSTER_SETTINGS.poll.factor}, maxDelayMs ${ROSTER_SETTINGS.poll.maxDelayMs}`,

@@ -4,11 +4,12 @@
  * Asserts nothing: the exit status is 0 unless a benchmark could not run.
  *
  * Environment: `BENCH_QUICK=1` for a fast smoke run (smaller sizes),
- * `BENCH_RUNS=n` to change the number of runs (default 7, quick 5),
+ * `BENCH_RUNS=n` to change the number of runs (default 7, quick 5; roster sync 5),
  * `BENCH_ONLY=paging,roster,validation` to run a subset (results of the
  * others are kept from the previous `bench/results.json`).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchMode, printResult, say } from './harness';
@@ -30,6 +31,8 @@ const main = async (): Promise<void> => {
   const t0 = performance.now();
   say(`mode ${mode.quick ? 'quick' : 'full'}, ${mode.runs} runs per figure, parts: ${parts.join(', ')}`);
 
+  const loads: number[] = [os.loadavg()[0]];
+  const sampler = setInterval(() => loads.push(os.loadavg()[0]), 5000);
   const produced: BenchResult[] = [];
   const run = async (part: Part, task: () => Promise<BenchResult | BenchResult[]>): Promise<void> => {
     if (!parts.includes(part)) return;
@@ -43,6 +46,7 @@ const main = async (): Promise<void> => {
   await run('http', () => runHttpBenches(mode));
   await run('roster', () => runRosterBench(mode));
 
+  clearInterval(sampler);
   const file = path.join(repoRoot(), 'bench', 'results.json');
   const order = ['auto-paging', 'per-call-overhead', 'roster-sync', 'validation-batching'];
   const previous = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as BenchFile) : undefined;
@@ -57,6 +61,10 @@ const main = async (): Promise<void> => {
     startedAt: started.toISOString(),
     durationS: (performance.now() - t0) / 1000,
     machine: machineInfo(),
+    loadDuringRun: {
+      mean: Math.round((loads.reduce((a, b) => a + b, 0) / loads.length) * 100) / 100,
+      max: Math.round(Math.max(...loads) * 100) / 100,
+    },
     results,
   };
   writeJson(file, out);

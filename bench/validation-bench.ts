@@ -69,22 +69,44 @@ type Make = (index: number) => unknown;
 const raw: Make = (i) => rawMember(i, PLANS[i % PLANS.length]);
 const normalised: Make = (i) => expectedMember(i, PLANS[i % PLANS.length]);
 
-/** Pushes `count` members made by `make` into `sink`; times only the pushing, or everything. */
-const drive = (count: number, make: Make, sink: Sink, includeGeneration: boolean): { ms: number; out: number } => {
+const cpuMs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+/**
+ * Pushes `count` members made by `make` into `sink`; times only the pushing,
+ * or everything. Returns wall time and CPU time (`process.cpuUsage`, all of
+ * this process's threads) of the timed sections.
+ */
+const drive = (
+  count: number,
+  make: Make,
+  sink: Sink,
+  includeGeneration: boolean,
+): { ms: number; cpu: number; out: number } => {
   let ms = 0;
+  let cpu = 0;
   const chunk = new Array<unknown>(CHUNK);
   const start = performance.now();
+  const startCpu = cpuMs();
   for (let base = 0; base < count; base += CHUNK) {
     const n = Math.min(CHUNK, count - base);
     for (let j = 0; j < n; j++) chunk[j] = make(base + j);
     const t = performance.now();
+    const c = cpuMs();
     for (let j = 0; j < n; j++) sink.next(chunk[j]);
     ms += performance.now() - t;
+    cpu += cpuMs() - c;
   }
   const t = performance.now();
+  const c = cpuMs();
   sink.complete();
   ms += performance.now() - t;
-  return { ms: includeGeneration ? performance.now() - start : ms, out: sink.out() };
+  cpu += cpuMs() - c;
+  return includeGeneration
+    ? { ms: performance.now() - start, cpu: cpuMs() - startCpu, out: sink.out() }
+    : { ms, cpu, out: sink.out() };
 };
 
 interface Variant {
@@ -107,28 +129,39 @@ export const runValidationBench = async (mode: BenchMode): Promise<BenchResult> 
     { name: 'generator alone', make: raw, sink: countSink, includeGeneration: true },
   ];
   const rates = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+  const cpuRates = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   const problems: string[] = [];
   for (const v of variants) drive(50_000, v.make, v.sink(), v.includeGeneration); // warm-up
   say(`4. validation and batching of ${count.toLocaleString('en-US')} members, ${mode.runs} interleaved runs…`);
   for (let r = 0; r < mode.runs; r++) {
     for (const v of rotate(variants, r)) {
-      const { ms, out } = drive(count, v.make, v.sink(), v.includeGeneration);
+      const { ms, cpu, out } = drive(count, v.make, v.sink(), v.includeGeneration);
       if (out !== count) problems.push(`${v.name} run ${r + 1}: ${out} members out, expected ${count}`);
       rates.get(v.name)?.push(count / (ms / 1000));
+      cpuRates.get(v.name)?.push(count / (cpu / 1000));
     }
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   const main = median(rates.get(TARGET) ?? []);
+  const mainCpu = median(cpuRates.get(TARGET) ?? []);
   return {
     id: 'validation-batching',
     title: '4. Validation and batching alone (no network)',
     params: { members: count, runs: mode.runs, maxMembers: MAX_MEMBERS, maxBytes: 'default (1,000,000)', chunk: CHUNK },
-    figures: variants.map((v) => figure(v.name, 'members/s', rates.get(v.name) ?? [])),
+    figures: [
+      ...variants.map((v) => figure(v.name, 'members/s', rates.get(v.name) ?? [])),
+      ...variants.map((v) => figure(`${v.name}, per CPU second`, 'members/s', cpuRates.get(v.name) ?? [])),
+    ],
     targets: [
       {
-        description: 'validation + batching at least 500,000 members/s',
+        description: 'validation + batching at least 500,000 members/s (wall clock)',
         measured: `${Math.round(main).toLocaleString('en-US')} members/s`,
         met: main >= 500_000,
+      },
+      {
+        description: 'the same per second of CPU time (what a core of its own would do; the machine is shared)',
+        measured: `${Math.round(mainCpu).toLocaleString('en-US')} members/s`,
+        met: mainCpu >= 500_000,
       },
     ],
     notes: [
