@@ -155,12 +155,12 @@ const resolveOptions = (groupId: unknown, members: unknown, options: SyncRosterO
  * import { createReadStream } from 'node:fs';
  * import { parse } from 'csv-parse';
  * import { filter, lastValueFrom } from 'rxjs';
- * import { createClient, syncRoster } from 'vitable-connect-rx';
+ * import { createClient, syncRoster, type DoneEvent } from 'vitable-connect-rx';
  *
  * const client = createClient();
- * const rows = createReadStream('roster.csv').pipe(parse({ columns: true }));
+ * const rows = createReadStream('roster.csv').pipe(parse({ columns: true })); // shape rows into members first
  * const done = await lastValueFrom(
- *   syncRoster(client, 'grp_abc123', rows, { concurrency: 4 }).pipe(filter((e) => e.type === 'done')),
+ *   syncRoster(client, 'grp_abc123', rows, { concurrency: 4 }).pipe(filter((e): e is DoneEvent => e.type === 'done')),
  * );
  * console.log(done.report.synced, done.report.failures);
  *
