@@ -136,7 +136,7 @@ describe('pollUntilComplete', () => {
       path: '/v1/groups/grp_1/members/sync/grpmsr_1',
     });
     scheduler.run(({ expectObservable }) => {
-      const { client, polls } = fakeClient(scheduler, (id, n) =>
+      const { client, polls } = fakeClient(scheduler, (_id, n) =>
         n === 0 ? of(request(1, false)) : throwError(() => boom),
       );
       const result = of(submission(1)).pipe(pollUntilComplete(client, { initialDelayMs: 100, scheduler, random: () => 0 }));

@@ -180,7 +180,8 @@ describe('toSyncBatches', () => {
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     expect(count).to.equal(input.length);
     console.log(`      toSyncBatches: ${Math.round(input.length / seconds).toLocaleString('en')} members/s`);
-    // generous bound: the machine is shared; this catches an accidental O(n²) re-serialisation
-    expect(input.length / seconds).to.be.above(250_000);
+    // a loose bound (the machine is shared; unloaded it does 700,000+/s): re-serialising the
+    // open batch on every member would be ~250 times slower with batches of 500
+    expect(input.length / seconds).to.be.above(100_000);
   });
 });

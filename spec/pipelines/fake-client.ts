@@ -14,6 +14,8 @@ export interface FakeServerOptions {
    * microtasks races ahead until the pipeline's concurrency limit stops it).
    */
   readonly scheduler?: SchedulerLike | 'immediate';
+  /** With a scheduler: how long each answer takes, in ms (default 0). */
+  readonly latencyMs?: number;
   /** Error (after the client's retries) for submit number n (0-based), if any. */
   readonly submitError?: (n: number, members: ReadonlyArray<MemberInput>) => Error | undefined;
   /** Error (after the client's retries) for a poll of request `requestId`, if any. */
@@ -63,7 +65,7 @@ export const createFakeServer = (options: FakeServerOptions = {}): FakeServer =>
             inner?.unsubscribe();
           };
         })
-      : source.pipe(subscribeOn(scheduler));
+      : source.pipe(subscribeOn(scheduler, options.latencyMs ?? 0));
   const pollsUntilDone = options.pollsUntilDone ?? 0;
   const keepPayloads = options.keepPayloads ?? true;
   const byId = new Map<string, Batch>();

@@ -400,6 +400,24 @@ describe('syncRoster', () => {
       expect(server.cancelled).to.be.at.least(1); // a poll was in flight and was cut
     });
 
+    it('unsubscribing unsubscribes an Observable source and cancels the poll in flight', () => {
+      const scheduler = new TestScheduler((a, b) => {
+        expect(a).to.deep.equal(b);
+      });
+      scheduler.run(({ cold, expectSubscriptions }) => {
+        const server = createFakeServer({ scheduler, latencyMs: 3, pollsUntilDone: 1000 });
+        const source = cold('a 9ms b 9ms c 9ms d', { a: makeMember(0), b: makeMember(1), c: makeMember(2), d: makeMember(3) });
+        const sub = syncRoster(server.client, 'grp_1', source, { scheduler, maxMembers: 2, poll: { initialDelayMs: 5 } }).subscribe();
+        // batch [a, b] closes at 10, is accepted at 13, polled at 18 (answer due at 21): stop at 20
+        scheduler.schedule(() => sub.unsubscribe(), 20);
+        expectSubscriptions(source.subscriptions).toBe('^ 19ms !');
+        scheduler.flush();
+        expect(server.submitCalls).to.equal(1);
+        expect(server.retrieveCalls).to.equal(1);
+        expect(server.cancelled).to.equal(1);
+      });
+    });
+
     it('unsubscribing destroys a Node Readable source', async () => {
       const server = createFakeServer({ pollsUntilDone: 1000 });
       const stream = Readable.from(roster({ size: 10_000 }), { objectMode: true });
