@@ -8,7 +8,15 @@ import { LOG_LEVELS, makeLog } from './http/log';
 import { headersRecord, isRecord } from './http/validate';
 import { makeGroups } from './resources/groups';
 import { makeMembersSync } from './resources/members-sync';
-import { ENVIRONMENTS, type ClientOptions, type Environment, type Logger, type LogLevel, type RetryEvent, type VitableConnect } from './types';
+import {
+  ENVIRONMENTS,
+  type ClientOptions,
+  type Environment,
+  type Logger,
+  type LogLevel,
+  type RetryEvent,
+  type VitableConnect,
+} from './types';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -47,9 +55,16 @@ export interface ClientDeps {
 
 const configError = (message: string): ConfigError => new ConfigError(message);
 
-const describe = (u: unknown): string => (u === null ? 'null' : Array.isArray(u) ? 'an array' : typeof u);
+const describe = (u: unknown): string =>
+  u === null ? 'null' : Array.isArray(u) ? 'an array' : typeof u;
 
-const nonNegative = (name: string, value: unknown, fallback: number, integer: boolean, positive = false): number => {
+const nonNegative = (
+  name: string,
+  value: unknown,
+  fallback: number,
+  integer: boolean,
+  positive = false,
+): number => {
   if (value === undefined) return fallback;
   const ok =
     typeof value === 'number' &&
@@ -74,13 +89,16 @@ const checkURL = (value: string, source: string): string => {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw configError(`${source} must be an http(s) URL, got ${JSON.stringify(value)}`);
-  if (url.search !== '' || url.hash !== '') throw configError(`${source} must not have a query or fragment, got ${JSON.stringify(value)}`);
+  if (url.search !== '' || url.hash !== '')
+    throw configError(`${source} must not have a query or fragment, got ${JSON.stringify(value)}`);
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 };
 
-const isEnvironment = (u: unknown): u is Environment => typeof u === 'string' && Object.hasOwn(ENVIRONMENTS, u);
+const isEnvironment = (u: unknown): u is Environment =>
+  typeof u === 'string' && Object.hasOwn(ENVIRONMENTS, u);
 
-const isLogLevel = (u: unknown): u is LogLevel => typeof u === 'string' && (LOG_LEVELS as ReadonlyArray<string>).includes(u);
+const isLogLevel = (u: unknown): u is LogLevel =>
+  typeof u === 'string' && (LOG_LEVELS as ReadonlyArray<string>).includes(u);
 
 const isLogger = (u: unknown): u is Logger =>
   typeof u === 'object' &&
@@ -96,20 +114,28 @@ const isLogger = (u: unknown): u is Logger =>
 
 /** An axios instance is a function with a `request` method. */
 const isAxiosInstance = (u: unknown): u is AxiosInstance =>
-  (typeof u === 'function' || (typeof u === 'object' && u !== null)) && 'request' in u && typeof u.request === 'function';
+  (typeof u === 'function' || (typeof u === 'object' && u !== null)) &&
+  'request' in u &&
+  typeof u.request === 'function';
 
 const isRetryListener = (u: unknown): u is (event: RetryEvent) => void => typeof u === 'function';
 
-const resolveBaseURL = (o: Readonly<Record<string, unknown>>, env: ClientDeps['env'] & object): string => {
+const resolveBaseURL = (
+  o: Readonly<Record<string, unknown>>,
+  env: ClientDeps['env'] & object,
+): string => {
   const { baseURL, environment } = o;
   if (baseURL !== undefined) {
-    if (typeof baseURL !== 'string') throw configError(`baseURL must be a string, got ${describe(baseURL)}`);
+    if (typeof baseURL !== 'string')
+      throw configError(`baseURL must be a string, got ${describe(baseURL)}`);
     return checkURL(baseURL, 'baseURL');
   }
   if (environment !== undefined) {
     if (!isEnvironment(environment))
       throw configError(
-        `unknown environment ${JSON.stringify(environment) ?? describe(environment)}: expected one of ${Object.keys(ENVIRONMENTS)
+        `unknown environment ${JSON.stringify(environment) ?? describe(environment)}: expected one of ${Object.keys(
+          ENVIRONMENTS,
+        )
           .map((e) => `'${e}'`)
           .join(', ')}`,
       );
@@ -120,26 +146,40 @@ const resolveBaseURL = (o: Readonly<Record<string, unknown>>, env: ClientDeps['e
   return ENVIRONMENTS.production;
 };
 
-const resolveApiKey = (o: Readonly<Record<string, unknown>>, env: ClientDeps['env'] & object): string => {
+const resolveApiKey = (
+  o: Readonly<Record<string, unknown>>,
+  env: ClientDeps['env'] & object,
+): string => {
   const given = o['apiKey'];
-  if (given !== undefined && typeof given !== 'string') throw configError(`apiKey must be a string, got ${describe(given)}`);
+  if (given !== undefined && typeof given !== 'string')
+    throw configError(`apiKey must be a string, got ${describe(given)}`);
   const key = (given ?? env[API_KEY_ENV])?.trim();
   if (key === undefined || key === '')
-    throw configError(`missing API key: pass { apiKey } to createClient or set the ${API_KEY_ENV} environment variable`);
+    throw configError(
+      `missing API key: pass { apiKey } to createClient or set the ${API_KEY_ENV} environment variable`,
+    );
   if (/[\r\n\0]/.test(key)) throw configError('apiKey must not contain line breaks');
   return key;
 };
 
-const resolveLogLevel = (o: Readonly<Record<string, unknown>>, env: ClientDeps['env'] & object): LogLevel => {
+const resolveLogLevel = (
+  o: Readonly<Record<string, unknown>>,
+  env: ClientDeps['env'] & object,
+): LogLevel => {
   const given = o['logLevel'];
   if (given !== undefined) {
     if (!isLogLevel(given))
-      throw configError(`logLevel must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(given) ?? describe(given)}`);
+      throw configError(
+        `logLevel must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(given) ?? describe(given)}`,
+      );
     return given;
   }
   const fromEnv = env[LOG_ENV]?.trim().toLowerCase();
   if (fromEnv === undefined || fromEnv === '') return 'off';
-  if (!isLogLevel(fromEnv)) throw configError(`${LOG_ENV} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env[LOG_ENV])}`);
+  if (!isLogLevel(fromEnv))
+    throw configError(
+      `${LOG_ENV} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env[LOG_ENV])}`,
+    );
   return fromEnv;
 };
 
@@ -148,9 +188,11 @@ const resolveLogLevel = (o: Readonly<Record<string, unknown>>, env: ClientDeps['
  * resolves the client's settings. Throws `ConfigError`.
  */
 const resolveConfig = (options: unknown, env: ClientDeps['env'] & object): HttpConfig => {
-  if (options !== undefined && !isRecord(options)) throw configError(`options must be an object, got ${describe(options)}`);
+  if (options !== undefined && !isRecord(options))
+    throw configError(`options must be an object, got ${describe(options)}`);
   const o: Readonly<Record<string, unknown>> = isRecord(options) ? options : {};
   const apiKey = resolveApiKey(o, env);
+  registerSecret(apiKey); // before anything else can echo it into an error
   const baseURL = resolveBaseURL(o, env);
   const timeoutMs = nonNegative('timeoutMs', o['timeoutMs'], 60_000, false, true);
   const maxRetries = nonNegative('maxRetries', o['maxRetries'], 2, true);
@@ -159,7 +201,8 @@ const resolveConfig = (options: unknown, env: ClientDeps['env'] & object): HttpC
   const logger = o['logger'] ?? console;
   if (!isLogger(logger)) throw configError('logger must have error, warn, info and debug methods');
   const axios = o['axios'];
-  if (axios !== undefined && !isAxiosInstance(axios)) throw configError('axios must be an AxiosInstance');
+  if (axios !== undefined && !isAxiosInstance(axios))
+    throw configError('axios must be an AxiosInstance');
   const onRetry = o['onRetry'];
   if (onRetry !== undefined && !isRetryListener(onRetry))
     throw configError(`onRetry must be a function, got ${describe(onRetry)}`);
@@ -196,7 +239,6 @@ const resolveConfig = (options: unknown, env: ClientDeps['env'] & object): HttpC
  */
 export const makeClient = (options: unknown, deps: ClientDeps = {}): VitableConnect => {
   const config = resolveConfig(options, deps.env ?? process.env);
-  registerSecret(config.apiKey);
   const scheduler = deps.scheduler ?? asyncScheduler;
   const http = makeHttp(config, {
     scheduler,

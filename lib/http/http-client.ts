@@ -85,7 +85,12 @@ export interface Http {
    * subscription (a `ValidationError` listing every issue, nothing sent); a POST
    * gets its `Idempotency-Key` now, once, reused by every retry and re-subscription.
    */
-  request<A>(method: HttpMethod, context: string, options: unknown, build: () => Validation<Endpoint<A>>): Observable<A>;
+  request<A>(
+    method: HttpMethod,
+    context: string,
+    options: unknown,
+    build: () => Validation<Endpoint<A>>,
+  ): Observable<A>;
   /** The client's shared 429 gate. */
   readonly gate: RateGate;
 }
@@ -94,9 +99,13 @@ export interface Http {
 // utils
 // -------------------------------------------------------------------------------------
 
-const mergeHeaders = (...layers: ReadonlyArray<Readonly<Record<string, string>>>): Record<string, string> => {
+const mergeHeaders = (
+  ...layers: ReadonlyArray<Readonly<Record<string, string>>>
+): Record<string, string> => {
   const byLowerName = new Map<string, [string, string]>();
-  for (const layer of layers) for (const [name, value] of Object.entries(layer)) byLowerName.set(name.toLowerCase(), [name, value]);
+  for (const layer of layers)
+    for (const [name, value] of Object.entries(layer))
+      byLowerName.set(name.toLowerCase(), [name, value]);
   return Object.fromEntries(byLowerName.values());
 };
 
@@ -120,25 +129,47 @@ const parseJson = (text: string): E.Either<string, unknown> => {
 const errorBody = (body: unknown): unknown =>
   typeof body === 'string' ? E.getOrElse((): unknown => body)(parseJson(body)) : body;
 
-const interpret = <A>(raw: RawResponse, decoder: t.Decoder<unknown, A>, info: RequestInfo): E.Either<VitableError, A> => {
+const interpret = <A>(
+  raw: RawResponse,
+  decoder: t.Decoder<unknown, A>,
+  info: RequestInfo,
+): E.Either<VitableError, A> => {
   const requestId = raw.headers['x-request-id'];
   if (raw.status < 200 || raw.status > 299)
-    return E.left(apiErrorFor({ ...info, status: raw.status, body: errorBody(raw.body), headers: raw.headers, requestId }));
+    return E.left(
+      apiErrorFor({
+        ...info,
+        status: raw.status,
+        body: errorBody(raw.body),
+        headers: raw.headers,
+        requestId,
+      }),
+    );
   const meta = { ...info, codec: decoder.name, requestId };
   if (typeof raw.body === 'string') {
     const parsed = parseJson(raw.body);
     if (E.isLeft(parsed))
-      return E.left(new DecodeError(meta, [{ path: '', message: `body is not JSON (${parsed.left})` }], raw.body));
-    return E.mapLeft((errors: t.Errors): VitableError => new DecodeError(meta, toIssues(errors), parsed.right))(
-      decoder.decode(parsed.right),
-    );
+      return E.left(
+        new DecodeError(
+          meta,
+          [{ path: '', message: `body is not JSON (${parsed.left})` }],
+          raw.body,
+        ),
+      );
+    return E.mapLeft(
+      (errors: t.Errors): VitableError => new DecodeError(meta, toIssues(errors), parsed.right),
+    )(decoder.decode(parsed.right));
   }
-  return E.mapLeft((errors: t.Errors): VitableError => new DecodeError(meta, toIssues(errors), raw.body))(
-    decoder.decode(raw.body),
-  );
+  return E.mapLeft(
+    (errors: t.Errors): VitableError => new DecodeError(meta, toIssues(errors), raw.body),
+  )(decoder.decode(raw.body));
 };
 
-const abortable = <A>(source: Observable<A>, signal: AbortSignalLike, info: RequestInfo): Observable<A> =>
+const abortable = <A>(
+  source: Observable<A>,
+  signal: AbortSignalLike,
+  info: RequestInfo,
+): Observable<A> =>
   new Observable<A>((subscriber) => {
     if (signal.aborted) {
       subscriber.error(new AbortError(info));
@@ -177,7 +208,11 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
   const instance = config.axios ?? newAxiosInstance();
   const gate = makeRateGate(deps.scheduler);
   const { log } = config;
-  const policy: RetryPolicy = { maxRetryAfterMs: config.maxRetryAfterMs, now: deps.now, random: deps.random };
+  const policy: RetryPolicy = {
+    maxRetryAfterMs: config.maxRetryAfterMs,
+    now: deps.now,
+    random: deps.random,
+  };
 
   const notifyRetry = (retry: ScheduledRetry, info: RequestInfo, maxRetries: number): void => {
     const event: RetryEvent = {
@@ -204,7 +239,9 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
     const wait = serverDirectedDelayMs(raw.headers, policy);
     if (wait === undefined) return;
     gate.closeFor(wait);
-    log.info(`${info.method} ${info.path} got 429: holding every request of this client for ${Math.round(wait)} ms`);
+    log.info(
+      `${info.method} ${info.path} got 429: holding every request of this client for ${Math.round(wait)} ms`,
+    );
   };
 
   const execute = <A>(
@@ -240,11 +277,17 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
         attempt += 1;
         log.debug(`→ ${method} ${spec.url} (attempt ${attempt})`);
         return send(instance, spec).pipe(
-          timeout({ first: timeoutMs, with: () => throwError(() => new TimeoutError(info, timeoutMs)), scheduler: deps.scheduler }),
+          timeout({
+            first: timeoutMs,
+            with: () => throwError(() => new TimeoutError(info, timeoutMs)),
+            scheduler: deps.scheduler,
+          }),
         );
       }),
       concatMap((raw) => {
-        log.debug(`← ${raw.status} ${method} ${endpoint.path}${raw.headers['x-request-id'] ? ` (request id ${raw.headers['x-request-id']})` : ''}`);
+        log.debug(
+          `← ${raw.status} ${method} ${endpoint.path}${raw.headers['x-request-id'] ? ` (request id ${raw.headers['x-request-id']})` : ''}`,
+        );
         observeRateLimit(raw, info);
         return E.match(
           (error: VitableError) => throwError(() => error),
@@ -259,7 +302,10 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
         onRetry: (retry) => notifyRetry(retry, info, maxRetries),
         scheduler: deps.scheduler,
       }),
-      tap({ error: (error: unknown) => log.error(error instanceof Error ? error.message : String(error)) }),
+      tap({
+        error: (error: unknown) =>
+          log.error(error instanceof Error ? error.message : String(error)),
+      }),
     );
     return options.signal === undefined ? result$ : abortable(result$, options.signal, info);
   };
@@ -271,15 +317,26 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
     build: () => Validation<Endpoint<A>>,
   ): Observable<A> => {
     const given =
-      typeof options === 'object' && options !== null && 'idempotencyKey' in options ? options.idempotencyKey : undefined;
+      typeof options === 'object' && options !== null && 'idempotencyKey' in options
+        ? options.idempotencyKey
+        : undefined;
     const idempotencyKey =
-      method !== 'POST' ? undefined : typeof given === 'string' && given.trim() !== '' ? given : deps.newIdempotencyKey();
+      method !== 'POST'
+        ? undefined
+        : typeof given === 'string' && given.trim() !== ''
+          ? given
+          : deps.newIdempotencyKey();
     return defer(() =>
       E.match(
         (issues: ReadonlyArray<{ path: string; message: string }>): Observable<A> =>
           throwError(() => new ValidationError(context, issues)),
-        ({ options: checked, endpoint }: { options: CheckedRequestOptions; endpoint: Endpoint<A> }) =>
-          execute(method, endpoint, checked, idempotencyKey),
+        ({
+          options: checked,
+          endpoint,
+        }: {
+          options: CheckedRequestOptions;
+          endpoint: Endpoint<A>;
+        }) => execute(method, endpoint, checked, idempotencyKey),
       )(validateAll({ options: requestOptions(options), endpoint: build() })),
     );
   };

@@ -130,10 +130,15 @@ export const backoffDelayMs = (retryIndex: number, random: () => number): number
  *
  * @internal
  */
-export const decideRetry = (error: unknown, retryIndex: number, policy: RetryPolicy): RetryDecision => {
+export const decideRetry = (
+  error: unknown,
+  retryIndex: number,
+  policy: RetryPolicy,
+): RetryDecision => {
   const reason = retryReason(error);
   if (reason === undefined) return { retry: false };
-  const serverDelay = error instanceof ApiError ? serverDirectedDelayMs(error.headers, policy) : undefined;
+  const serverDelay =
+    error instanceof ApiError ? serverDirectedDelayMs(error.headers, policy) : undefined;
   const delayMs = serverDelay ?? backoffDelayMs(retryIndex, policy.random);
   return error instanceof ApiError
     ? { retry: true, reason, delayMs, status: error.status }

@@ -52,7 +52,8 @@ const toHeaderRecord = (headers: unknown): Record<string, string> => {
 };
 
 const describeFailure = (error: unknown): string => {
-  if (isAxiosError(error)) return [error.code, error.message].filter((s) => s !== undefined && s !== '').join(': ');
+  if (isAxiosError(error))
+    return [error.code, error.message].filter((s) => s !== undefined && s !== '').join(': ');
   return error instanceof Error ? error.message : String(error);
 };
 
@@ -109,7 +110,11 @@ export const send = (instance: AxiosInstance, spec: SendSpec): Observable<RawRes
         })
         .then((response) => {
           settled = true;
-          subscriber.next({ status: response.status, headers: toHeaderRecord(response.headers), body: response.data });
+          subscriber.next({
+            status: response.status,
+            headers: toHeaderRecord(response.headers),
+            body: response.data,
+          });
           subscriber.complete();
         }, fail);
     } catch (error) {

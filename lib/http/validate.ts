@@ -49,7 +49,8 @@ export const validateAll = sequenceS(ValidationApplicative);
 
 const issue = (path: string, message: string): ReadonlyArray<Issue> => [{ path, message }];
 
-const kindOf = (u: unknown): string => (u === null ? 'null' : Array.isArray(u) ? 'array' : typeof u);
+const kindOf = (u: unknown): string =>
+  u === null ? 'null' : Array.isArray(u) ? 'array' : typeof u;
 
 /** True for plain objects (not arrays, not null). @internal */
 export const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
@@ -72,7 +73,9 @@ export const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
  */
 export const pathParam = (name: string, value: unknown): Validation<string> => {
   if (typeof value !== 'string')
-    return E.left(issue(name, value === undefined ? 'is required' : `must be a string, got ${kindOf(value)}`));
+    return E.left(
+      issue(name, value === undefined ? 'is required' : `must be a string, got ${kindOf(value)}`),
+    );
   if (value.trim().length === 0) return E.left(issue(name, 'must not be empty'));
   if (value === '.' || value === '..') return E.left(issue(name, `must not be "${value}"`));
   try {
@@ -91,11 +94,21 @@ export const pathParam = (name: string, value: unknown): Validation<string> => {
  *
  * @internal
  */
-export const integerIn = (name: string, value: unknown, min: number, max: number): Validation<number | undefined> => {
+export const integerIn = (
+  name: string,
+  value: unknown,
+  min: number,
+  max: number,
+): Validation<number | undefined> => {
   if (value === undefined) return E.right(undefined);
   const range = max === Infinity ? `>= ${min}` : `from ${min} to ${max}`;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
-    return E.left(issue(name, `must be an integer ${range}, got ${typeof value === 'number' ? value : kindOf(value)}`));
+    return E.left(
+      issue(
+        name,
+        `must be an integer ${range}, got ${typeof value === 'number' ? value : kindOf(value)}`,
+      ),
+    );
   return E.right(value);
 };
 
@@ -105,7 +118,10 @@ export const integerIn = (name: string, value: unknown, min: number, max: number
  *
  * @internal
  */
-export const paramsObject = (name: string, value: unknown): Validation<Readonly<Record<string, unknown>>> =>
+export const paramsObject = (
+  name: string,
+  value: unknown,
+): Validation<Readonly<Record<string, unknown>>> =>
   value === undefined
     ? E.right({})
     : isRecord(value)
@@ -124,7 +140,11 @@ export const paramsObject = (name: string, value: unknown): Validation<Readonly<
  *
  * @internal
  */
-export const decodeInput = <A>(codec: t.Decoder<unknown, A>, value: unknown, root: string): Validation<A> => {
+export const decodeInput = <A>(
+  codec: t.Decoder<unknown, A>,
+  value: unknown,
+  root: string,
+): Validation<A> => {
   try {
     return E.mapLeft((errors: t.Errors): ReadonlyArray<Issue> =>
       toIssues(errors).map((i) => (i.path === '' ? { path: root, message: i.message } : i)),
@@ -141,15 +161,22 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  *
  * @internal
  */
-export const headersRecord = (name: string, value: unknown): Validation<Readonly<Record<string, string>>> => {
+export const headersRecord = (
+  name: string,
+  value: unknown,
+): Validation<Readonly<Record<string, string>>> => {
   if (value === undefined) return E.right({});
-  if (!isRecord(value)) return E.left(issue(name, `must be an object of strings, got ${kindOf(value)}`));
+  if (!isRecord(value))
+    return E.left(issue(name, `must be an object of strings, got ${kindOf(value)}`));
   const issues: Issue[] = [];
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (!HEADER_NAME.test(k)) issues.push({ path: `${name}.${k}`, message: 'is not a valid header name' });
-    else if (typeof v !== 'string') issues.push({ path: `${name}.${k}`, message: `must be a string, got ${kindOf(v)}` });
-    else if (/[\r\n\0]/.test(v)) issues.push({ path: `${name}.${k}`, message: 'must not contain line breaks' });
+    if (!HEADER_NAME.test(k))
+      issues.push({ path: `${name}.${k}`, message: 'is not a valid header name' });
+    else if (typeof v !== 'string')
+      issues.push({ path: `${name}.${k}`, message: `must be a string, got ${kindOf(v)}` });
+    else if (/[\r\n\0]/.test(v))
+      issues.push({ path: `${name}.${k}`, message: 'must not contain line breaks' });
     else out[k] = v;
   }
   return issues.length > 0 ? E.left(issues) : E.right(out);
@@ -180,12 +207,14 @@ export const requestOptions = (value: unknown): Validation<CheckedRequestOptions
   const { timeoutMs, maxRetries, idempotencyKey, headers, signal } = value;
   return validateAll({
     timeoutMs:
-      timeoutMs === undefined || (typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0)
+      timeoutMs === undefined ||
+      (typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0)
         ? E.right(timeoutMs)
         : E.left(issue('options.timeoutMs', 'must be a positive number of milliseconds')),
     maxRetries: integerIn('options.maxRetries', maxRetries, 0, Infinity),
     idempotencyKey:
-      idempotencyKey === undefined || (typeof idempotencyKey === 'string' && idempotencyKey.trim() !== '')
+      idempotencyKey === undefined ||
+      (typeof idempotencyKey === 'string' && idempotencyKey.trim() !== '')
         ? E.right(idempotencyKey)
         : E.left(issue('options.idempotencyKey', 'must be a non-empty string')),
     headers: headersRecord('options.headers', headers),

@@ -13,7 +13,9 @@ const PACKAGE_NAME = 'vitable-connect-rx';
  */
 const readVersion = (): string => {
   try {
-    const pkg: unknown = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    const pkg: unknown = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'),
+    );
     if (typeof pkg === 'object' && pkg !== null && 'name' in pkg && 'version' in pkg) {
       if (pkg.name === PACKAGE_NAME && typeof pkg.version === 'string') return pkg.version;
     }

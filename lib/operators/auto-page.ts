@@ -19,7 +19,9 @@ export interface AutoPageOptions {
   readonly prefetch?: number;
 }
 
-type Slot<T> = { readonly kind: 'page'; readonly page: PageLike<T> } | { readonly kind: 'error'; readonly error: unknown };
+type Slot<T> =
+  | { readonly kind: 'page'; readonly page: PageLike<T> }
+  | { readonly kind: 'error'; readonly error: unknown };
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -79,7 +81,8 @@ export const autoPage = <T>(
       const subscription = fetchPage(n).subscribe({
         next: (page) => settle({ kind: 'page', page }),
         error: (error: unknown) => settle({ kind: 'error', error }),
-        complete: () => settle({ kind: 'error', error: new Error(`page ${n} completed without a value`) }),
+        complete: () =>
+          settle({ kind: 'error', error: new Error(`page ${n} completed without a value`) }),
       });
       if (settled) subscription.unsubscribe();
       else inFlight.set(n, subscription);

@@ -18,8 +18,10 @@ import { toVitableError, type VitableError } from '../errors';
  *   .pipe(toEither())
  *   .subscribe((result) => console.log(isLeft(result) ? result.left._tag : result.right.name));
  */
-export const toEither = <T>(): OperatorFunction<T, E.Either<VitableError, T>> => (source) =>
-  source.pipe(
-    map((value: T): E.Either<VitableError, T> => E.right(value)),
-    catchError((error: unknown) => of(E.left(toVitableError(error)))),
-  );
+export const toEither =
+  <T>(): OperatorFunction<T, E.Either<VitableError, T>> =>
+  (source) =>
+    source.pipe(
+      map((value: T): E.Either<VitableError, T> => E.right(value)),
+      catchError((error: unknown) => of(E.left(toVitableError(error)))),
+    );

@@ -30,7 +30,10 @@ const listQuery = (params: unknown): Validation<{ page?: number; limit?: number 
   pipe(
     paramsObject('params', params),
     E.chain((p) =>
-      validateAll({ page: integerIn('page', p['page'], 1, Infinity), limit: integerIn('limit', p['limit'], 1, MAX_PAGE_SIZE) }),
+      validateAll({
+        page: integerIn('page', p['page'], 1, Infinity),
+        limit: integerIn('limit', p['limit'], 1, MAX_PAGE_SIZE),
+      }),
     ),
   );
 
@@ -65,7 +68,11 @@ const listAllParams = (params: unknown): Validation<{ limit: number; prefetch: n
 export const makeGroups = (http: Http): GroupsResource => {
   const list: GroupsResource['list'] = (params, options) =>
     http.request('GET', 'groups.list', options, () =>
-      E.map((query: { page?: number; limit?: number }) => ({ path: '/v1/groups', query, decoder: GroupPage }))(listQuery(params)),
+      E.map((query: { page?: number; limit?: number }) => ({
+        path: '/v1/groups',
+        query,
+        decoder: GroupPage,
+      }))(listQuery(params)),
     );
 
   return {
@@ -77,7 +84,8 @@ export const makeGroups = (http: Http): GroupsResource => {
           validateAll({ params: listAllParams(params), options: requestOptions(options) }),
           E.matchW(
             (issues) => throwError(() => new ValidationError('groups.listAll', issues)),
-            ({ params: { limit, prefetch } }) => autoPage((page) => list({ page, limit }, options), { prefetch }),
+            ({ params: { limit, prefetch } }) =>
+              autoPage((page) => list({ page, limit }, options), { prefetch }),
           ),
         ),
       ),
@@ -91,13 +99,22 @@ export const makeGroups = (http: Http): GroupsResource => {
 
     retrieve: (groupId, options) =>
       http.request('GET', 'groups.retrieve', options, () =>
-        E.map((id: string) => ({ path: `/v1/groups/${id}`, decoder: GroupData }))(pathParam('groupId', groupId)),
+        E.map((id: string) => ({ path: `/v1/groups/${id}`, decoder: GroupData }))(
+          pathParam('groupId', groupId),
+        ),
       ),
 
     update: (groupId, body, options) =>
       http.request('PATCH', 'groups.update', options, () =>
-        E.map(({ id, b }: { id: string; b: GroupUpdateParams }) => ({ path: `/v1/groups/${id}`, body: b, decoder: GroupData }))(
-          validateAll({ id: pathParam('groupId', groupId), b: decodeInput(GroupUpdateParams, body, 'body') }),
+        E.map(({ id, b }: { id: string; b: GroupUpdateParams }) => ({
+          path: `/v1/groups/${id}`,
+          body: b,
+          decoder: GroupData,
+        }))(
+          validateAll({
+            id: pathParam('groupId', groupId),
+            b: decodeInput(GroupUpdateParams, body, 'body'),
+          }),
         ),
       ),
   };

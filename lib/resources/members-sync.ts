@@ -19,7 +19,9 @@ const submitBody = (body: unknown): Validation<SyncSubmitBody> =>
   pipe(
     decodeInput(SyncSubmitBody, body, 'body'),
     E.chain((b) =>
-      b.members.length === 0 ? E.left([{ path: 'members', message: 'must contain at least one member' }]) : E.right(b),
+      b.members.length === 0
+        ? E.left([{ path: 'members', message: 'must contain at least one member' }])
+        : E.right(b),
     ),
   );
 
@@ -59,6 +61,8 @@ export const makeMembersSync = (http: Http): MembersSyncResource => ({
       E.map(({ id, rid }: { id: string; rid: string }) => ({
         path: `/v1/groups/${id}/members/sync/${rid}`,
         decoder: RequestData,
-      }))(validateAll({ id: pathParam('groupId', groupId), rid: pathParam('requestId', requestId) })),
+      }))(
+        validateAll({ id: pathParam('groupId', groupId), rid: pathParam('requestId', requestId) }),
+      ),
     ),
 });

@@ -16,7 +16,8 @@ export const unwrapData = <C extends t.Mixed>(codec: C): t.Decoder<unknown, t.Ty
   const wrapped = envelope(codec);
   return {
     name: wrapped.name,
-    validate: (u, c) => E.map((w: t.TypeOf<typeof wrapped>): t.TypeOf<C> => w.data)(wrapped.validate(u, c)),
+    validate: (u, c) =>
+      E.map((w: t.TypeOf<typeof wrapped>): t.TypeOf<C> => w.data)(wrapped.validate(u, c)),
     decode: (u) => E.map((w: t.TypeOf<typeof wrapped>): t.TypeOf<C> => w.data)(wrapped.decode(u)),
   };
 };

@@ -43,7 +43,12 @@ export const member = (n: number | string): Record<string, unknown> => ({
   phone: '+1 (415) 555-0100',
   plan_id: 'pln_abc123',
   email: 'jane.doe@acme.com',
-  address: { address_line_1: '123 Main Street', city: 'San Francisco', state: 'ca', zipcode: '94102' },
+  address: {
+    address_line_1: '123 Main Street',
+    city: 'San Francisco',
+    state: 'ca',
+    zipcode: '94102',
+  },
 });
 
 /** What one nock interception saw. */
@@ -57,13 +62,17 @@ export interface Seen {
 }
 
 /** Records every request nock answers through {@link record}. */
-export const recorder = (): { seen: Seen[]; record: (req: nock.ReplyFnContext['req'], path: string, body: unknown) => void } => {
+export const recorder = (): {
+  seen: Seen[];
+  record: (req: nock.ReplyFnContext['req'], path: string, body: unknown) => void;
+} => {
   const seen: Seen[] = [];
   return {
     seen,
     record: (req, path, body) => {
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = String(v);
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined) headers[k.toLowerCase()] = String(v);
       seen.push({ method: req.method ?? '', path, headers, body, at: Date.now() });
     },
   };
@@ -83,7 +92,11 @@ export interface Collected<T> {
 export const collect = <T>(source: Observable<T>): Collected<T> => {
   let settle: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (settle = resolve));
-  const out: { values: T[]; error: unknown; completed: boolean } = { values: [], error: undefined, completed: false };
+  const out: { values: T[]; error: unknown; completed: boolean } = {
+    values: [],
+    error: undefined,
+    completed: false,
+  };
   const subscription = source.subscribe({
     next: (v) => out.values.push(v),
     error: (e: unknown) => {
@@ -100,13 +113,20 @@ export const collect = <T>(source: Observable<T>): Collected<T> => {
 
 /** A virtual clock for timers and `Date` (not nextTick/setImmediate, so I/O still flows). */
 export const installClock = (now = Date.UTC(2026, 0, 15, 10, 30)): FakeTimers.InstalledClock =>
-  FakeTimers.install({ now, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  FakeTimers.install({
+    now,
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+  });
 
 /**
  * Lets real I/O (nock replies, axios promises) run, without moving virtual
  * time, until `predicate` holds; fails after `maxTurns` event-loop turns.
  */
-export const waitFor = async (predicate: () => boolean, what = 'condition', maxTurns = 2000): Promise<void> => {
+export const waitFor = async (
+  predicate: () => boolean,
+  what = 'condition',
+  maxTurns = 2000,
+): Promise<void> => {
   for (let i = 0; i < maxTurns; i++) {
     if (predicate()) return;
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -125,11 +145,15 @@ export const assertAllUsed = (): void => {
 };
 
 /** An axios instance that records the URL and AbortSignal of every request as it is sent. */
-export const recordingAxios = (): { instance: AxiosInstance; sent: Array<{ url: string; signal: AbortSignal }> } => {
+export const recordingAxios = (): {
+  instance: AxiosInstance;
+  sent: Array<{ url: string; signal: AbortSignal }>;
+} => {
   const instance = axios.create();
   const sent: Array<{ url: string; signal: AbortSignal }> = [];
   instance.interceptors.request.use((config: InternalAxiosRequestConfig) => {
-    if (config.signal instanceof AbortSignal) sent.push({ url: config.url ?? '', signal: config.signal });
+    if (config.signal instanceof AbortSignal)
+      sent.push({ url: config.url ?? '', signal: config.signal });
     return config;
   });
   return { instance, sent };

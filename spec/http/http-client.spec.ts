@@ -23,10 +23,24 @@ import {
   VitableError,
 } from '../../lib/errors';
 import type { RetryEvent } from '../../lib/types';
-import { API, KEY, collect, group, idle, installClock, recorder, testClient, waitFor, type Seen } from './fixtures';
+import {
+  API,
+  KEY,
+  collect,
+  group,
+  idle,
+  installClock,
+  recorder,
+  testClient,
+  waitFor,
+  type Seen,
+} from './fixtures';
 
-const VERSION: string = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string })
-  .version;
+const VERSION: string = (
+  JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 /** An axios instance that records the AbortSignal of every request it sends. */
 const signalRecordingAxios = () => {
@@ -72,7 +86,11 @@ describe('makeHttp (the request pipeline, through the client)', () => {
         });
       const client = testClient({ defaultHeaders: { 'X-Team': 'hr', 'X-Trace': 'default' } });
       await lastValueFrom(client.groups.retrieve('grp_1', { headers: { 'x-trace': 'per-call' } }));
-      expect(seen[0]!.headers).to.include({ 'x-team': 'hr', 'x-trace': 'per-call', authorization: `Bearer ${KEY}` });
+      expect(seen[0]!.headers).to.include({
+        'x-team': 'hr',
+        'x-trace': 'per-call',
+        authorization: `Bearer ${KEY}`,
+      });
     });
   });
 
@@ -110,10 +128,14 @@ describe('makeHttp (the request pipeline, through the client)', () => {
           record(this.req, path, body);
           return [200, { data: group(1) }];
         });
-      const retryInterceptor = nock(API).get('/v1/groups/grp_1').reply(200, { data: group(1) });
+      const retryInterceptor = nock(API)
+        .get('/v1/groups/grp_1')
+        .reply(200, { data: group(1) });
       const { instance, signals } = signalRecordingAxios();
       const retries: RetryEvent[] = [];
-      const r = collect(testClient({ axios: instance, onRetry: (e) => retries.push(e) }).groups.retrieve('grp_1'));
+      const r = collect(
+        testClient({ axios: instance, onRetry: (e) => retries.push(e) }).groups.retrieve('grp_1'),
+      );
       await waitFor(() => first.isDone(), 'the request to reach nock');
       await clock.tickAsync(1000);
       expect(signals).to.have.length(1);
@@ -132,13 +154,20 @@ describe('makeHttp (the request pipeline, through the client)', () => {
     });
 
     it('times an attempt out after timeoutMs (aborting it), retries, and errors with TimeoutError at the end', async () => {
-      nock(API).get('/v1/groups/grp_1').times(2).delay(120_000).reply(200, { data: group(1) });
+      nock(API)
+        .get('/v1/groups/grp_1')
+        .times(2)
+        .delay(120_000)
+        .reply(200, { data: group(1) });
       const { instance, signals } = signalRecordingAxios();
       const retries: RetryEvent[] = [];
       const r = collect(
-        testClient({ axios: instance, timeoutMs: 1000, maxRetries: 1, onRetry: (e) => retries.push(e) }).groups.retrieve(
-          'grp_1',
-        ),
+        testClient({
+          axios: instance,
+          timeoutMs: 1000,
+          maxRetries: 1,
+          onRetry: (e) => retries.push(e),
+        }).groups.retrieve('grp_1'),
       );
       await waitFor(() => signals.length === 1, 'attempt 1');
       await clock.tickAsync(999);
@@ -157,8 +186,16 @@ describe('makeHttp (the request pipeline, through the client)', () => {
     });
 
     it('honours RequestOptions.timeoutMs and maxRetries over the client defaults', async () => {
-      nock(API).get('/v1/groups/grp_1').delay(120_000).reply(200, { data: group(1) });
-      const r = collect(testClient({ timeoutMs: 60_000, maxRetries: 5 }).groups.retrieve('grp_1', { timeoutMs: 50, maxRetries: 0 }));
+      nock(API)
+        .get('/v1/groups/grp_1')
+        .delay(120_000)
+        .reply(200, { data: group(1) });
+      const r = collect(
+        testClient({ timeoutMs: 60_000, maxRetries: 5 }).groups.retrieve('grp_1', {
+          timeoutMs: 50,
+          maxRetries: 0,
+        }),
+      );
       await waitFor(() => nock.pendingMocks().length === 0 || r.error !== undefined, 'the request');
       await clock.tickAsync(50);
       await waitFor(() => r.error !== undefined, 'the timeout');
@@ -192,15 +229,34 @@ describe('makeHttp (the request pipeline, through the client)', () => {
       expect(r.values).to.deep.equal([group(1)]);
       expect(seen.map((s) => s.at - seen[0]!.at)).to.deep.equal([0, 500, 1500]);
       expect(retries).to.deep.equal([
-        { attempt: 1, reason: 'status-5xx', delayMs: 500, method: 'GET', path: '/v1/groups/grp_1', status: 503 },
-        { attempt: 2, reason: 'status-5xx', delayMs: 1000, method: 'GET', path: '/v1/groups/grp_1', status: 503 },
+        {
+          attempt: 1,
+          reason: 'status-5xx',
+          delayMs: 500,
+          method: 'GET',
+          path: '/v1/groups/grp_1',
+          status: 503,
+        },
+        {
+          attempt: 2,
+          reason: 'status-5xx',
+          delayMs: 1000,
+          method: 'GET',
+          path: '/v1/groups/grp_1',
+          status: 503,
+        },
       ]);
     });
 
     it('gives up after maxRetries with the last error, its class and request id', async () => {
-      const scope = nock(API).get('/v1/groups/grp_1').times(4).reply(502, 'bad gateway', { 'x-request-id': 'req_502' });
+      const scope = nock(API)
+        .get('/v1/groups/grp_1')
+        .times(4)
+        .reply(502, 'bad gateway', { 'x-request-id': 'req_502' });
       const retries: RetryEvent[] = [];
-      const r = collect(testClient({ maxRetries: 2, onRetry: (e) => retries.push(e) }).groups.retrieve('grp_1'));
+      const r = collect(
+        testClient({ maxRetries: 2, onRetry: (e) => retries.push(e) }).groups.retrieve('grp_1'),
+      );
       await waitFor(() => retries.length === 1, 'retry 1');
       await clock.tickAsync(500);
       await waitFor(() => retries.length === 2, 'retry 2');
@@ -213,19 +269,31 @@ describe('makeHttp (the request pipeline, through the client)', () => {
     });
 
     it('retries connection errors', async () => {
-      nock(API).get('/v1/groups/grp_1').replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-      nock(API).get('/v1/groups/grp_1').reply(200, { data: group(1) });
+      nock(API)
+        .get('/v1/groups/grp_1')
+        .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+      nock(API)
+        .get('/v1/groups/grp_1')
+        .reply(200, { data: group(1) });
       const retries: RetryEvent[] = [];
       const r = collect(testClient({ onRetry: (e) => retries.push(e) }).groups.retrieve('grp_1'));
       await waitFor(() => retries.length === 1, 'the retry');
-      expect(retries[0]).to.deep.equal({ attempt: 1, reason: 'connection', delayMs: 500, method: 'GET', path: '/v1/groups/grp_1' });
+      expect(retries[0]).to.deep.equal({
+        attempt: 1,
+        reason: 'connection',
+        delayMs: 500,
+        method: 'GET',
+        path: '/v1/groups/grp_1',
+      });
       await clock.tickAsync(500);
       await r.done;
       expect(r.values).to.deep.equal([group(1)]);
     });
 
     it('ends with ConnectionError when the connection keeps failing', async () => {
-      nock(API).get('/v1/groups/grp_1').replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+      nock(API)
+        .get('/v1/groups/grp_1')
+        .replyWithError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
       const r = collect(testClient({ maxRetries: 0 }).groups.retrieve('grp_1'));
       await r.done;
       expect(r.error).to.be.instanceOf(ConnectionError);
@@ -239,8 +307,12 @@ describe('makeHttp (the request pipeline, through the client)', () => {
       [500, 'status-5xx'],
     ] as const) {
       it(`retries a ${status}`, async () => {
-        nock(API).get('/v1/groups/grp_1').reply(status, { error: { message: 'try again' } });
-        nock(API).get('/v1/groups/grp_1').reply(200, { data: group(1) });
+        nock(API)
+          .get('/v1/groups/grp_1')
+          .reply(status, { error: { message: 'try again' } });
+        nock(API)
+          .get('/v1/groups/grp_1')
+          .reply(200, { data: group(1) });
         const retries: RetryEvent[] = [];
         const r = collect(testClient({ onRetry: (e) => retries.push(e) }).groups.retrieve('grp_1'));
         await waitFor(() => retries.length === 1, 'the retry');
@@ -252,7 +324,9 @@ describe('makeHttp (the request pipeline, through the client)', () => {
     }
 
     it('does not retry a 4xx such as 404, nor a 503 with x-should-retry: false', async () => {
-      nock(API).get('/v1/groups/grp_1').reply(404, { error: { message: 'no such group' } });
+      nock(API)
+        .get('/v1/groups/grp_1')
+        .reply(404, { error: { message: 'no such group' } });
       nock(API).get('/v1/groups/grp_2').reply(503, 'down', { 'x-should-retry': 'false' });
       const retries: RetryEvent[] = [];
       const client = testClient({ onRetry: (e) => retries.push(e) });
@@ -266,7 +340,9 @@ describe('makeHttp (the request pipeline, through the client)', () => {
 
     it('retries a 400 that carries x-should-retry: true', async () => {
       nock(API).get('/v1/groups/grp_1').reply(400, 'transient', { 'x-should-retry': 'true' });
-      nock(API).get('/v1/groups/grp_1').reply(200, { data: group(1) });
+      nock(API)
+        .get('/v1/groups/grp_1')
+        .reply(200, { data: group(1) });
       const retries: RetryEvent[] = [];
       const r = collect(testClient({ onRetry: (e) => retries.push(e) }).groups.retrieve('grp_1'));
       await waitFor(() => retries.length === 1, 'the retry');
@@ -286,7 +362,9 @@ describe('makeHttp (the request pipeline, through the client)', () => {
       it(`waits the delay chosen from ${name}`, async () => {
         const resolved: Record<string, string> = {};
         for (const [k, v] of Object.entries(headers))
-          resolved[k] = v.startsWith('DATE+') ? new Date(Date.now() + Number(v.slice(5))).toUTCString() : v;
+          resolved[k] = v.startsWith('DATE+')
+            ? new Date(Date.now() + Number(v.slice(5))).toUTCString()
+            : v;
         const { seen, record } = recorder();
         nock(API)
           .get('/v1/groups/grp_1')
@@ -314,13 +392,16 @@ describe('makeHttp (the request pipeline, through the client)', () => {
 
     it('shares one 429 gate: a Retry-After: 2 holds all three in-flight retries and any new request until 2 s have passed', async () => {
       const { seen, record } = recorder();
-      const answer =
-        (status: number, headers: Record<string, string> = {}) =>
+      const answer = (status: number, headers: Record<string, string> = {}) =>
         function (this: nock.ReplyFnContext, path: string, body: nock.Body): nock.ReplyFnResult {
           record(this.req, path, body);
-          return status === 200 ? [200, { data: group(path.split('/').pop() ?? '') }] : [status, { error: { message: 'slow down' } }, headers];
+          return status === 200
+            ? [200, { data: group(path.split('/').pop() ?? '') }]
+            : [status, { error: { message: 'slow down' } }, headers];
         };
-      nock(API).get('/v1/groups/a').reply(answer(429, { 'retry-after': '2' }));
+      nock(API)
+        .get('/v1/groups/a')
+        .reply(answer(429, { 'retry-after': '2' }));
       nock(API).get('/v1/groups/b').reply(answer(503));
       nock(API).get('/v1/groups/c').reply(answer(429));
       for (const id of ['a', 'b', 'c', 'd']) nock(API).get(`/v1/groups/${id}`).reply(answer(200));
@@ -338,18 +419,29 @@ describe('makeHttp (the request pipeline, through the client)', () => {
       const late = collect(client.groups.retrieve('d'));
       await clock.tickAsync(999); // t0 + 1999
       await idle();
-      expect(seen.map((s) => s.path)).to.deep.equal(['/v1/groups/a', '/v1/groups/b', '/v1/groups/c']);
+      expect(seen.map((s) => s.path)).to.deep.equal([
+        '/v1/groups/a',
+        '/v1/groups/b',
+        '/v1/groups/c',
+      ]);
       await clock.tickAsync(1); // t0 + 2000
       await Promise.all([...calls, late].map((c) => c.done));
       const afterGate = seen.slice(3);
-      expect(afterGate.map((s) => s.path)).to.have.members(['/v1/groups/a', '/v1/groups/b', '/v1/groups/c', '/v1/groups/d']);
+      expect(afterGate.map((s) => s.path)).to.have.members([
+        '/v1/groups/a',
+        '/v1/groups/b',
+        '/v1/groups/c',
+        '/v1/groups/d',
+      ]);
       for (const s of afterGate) expect(s.at - t0).to.equal(2000);
       expect([...calls, late].map((c) => c.values.length)).to.deep.equal([1, 1, 1, 1]);
     });
 
     it('closes the gate on a 429 even when that request will not be retried', async () => {
       const { seen, record } = recorder();
-      nock(API).get('/v1/groups/a').reply(429, 'no', { 'retry-after-ms': '1500', 'x-should-retry': 'false' });
+      nock(API)
+        .get('/v1/groups/a')
+        .reply(429, 'no', { 'retry-after-ms': '1500', 'x-should-retry': 'false' });
       nock(API)
         .get('/v1/groups/b')
         .reply(function (path, body) {
@@ -406,7 +498,9 @@ describe('makeHttp (the request pipeline, through the client)', () => {
           return seen.length === 1 ? [500, 'boom'] : [201, created()];
         });
       const g = await lastValueFrom(
-        testClient({ maxRetries: 0 }).groups.create({ name: 'Tier 1', external_reference_id: 'seg_1' }).pipe(retry(1)),
+        testClient({ maxRetries: 0 })
+          .groups.create({ name: 'Tier 1', external_reference_id: 'seg_1' })
+          .pipe(retry(1)),
       );
       expect(g).to.deep.equal(group(1));
       expect(seen).to.have.length(2);
@@ -424,7 +518,12 @@ describe('makeHttp (the request pipeline, through the client)', () => {
         });
       let n = 0;
       const client = testClient({}, { newIdempotencyKey: () => `key-${++n}` });
-      await lastValueFrom(client.groups.create({ name: 'a', external_reference_id: 'b' }, { idempotencyKey: 'mine-1' }));
+      await lastValueFrom(
+        client.groups.create(
+          { name: 'a', external_reference_id: 'b' },
+          { idempotencyKey: 'mine-1' },
+        ),
+      );
       await lastValueFrom(client.groups.create({ name: 'a', external_reference_id: 'b' }));
       expect(seen.map((s) => s.headers['idempotency-key'])).to.deep.equal(['mine-1', 'key-1']);
     });
@@ -441,10 +540,15 @@ describe('makeHttp (the request pipeline, through the client)', () => {
 
   describe('AbortSignal', () => {
     it('errors with AbortError and aborts the request when the signal fires', async () => {
-      nock(API).get('/v1/groups/grp_1').delay(10_000).reply(200, { data: group(1) });
+      nock(API)
+        .get('/v1/groups/grp_1')
+        .delay(10_000)
+        .reply(200, { data: group(1) });
       const { instance, signals } = signalRecordingAxios();
       const controller = new AbortController();
-      const r = collect(testClient({ axios: instance }).groups.retrieve('grp_1', { signal: controller.signal }));
+      const r = collect(
+        testClient({ axios: instance }).groups.retrieve('grp_1', { signal: controller.signal }),
+      );
       await waitFor(() => signals.length === 1, 'the request');
       controller.abort();
       expect(r.error).to.be.instanceOf(AbortError);
@@ -453,7 +557,9 @@ describe('makeHttp (the request pipeline, through the client)', () => {
     });
 
     it('errors at once without sending when the signal is already aborted', async () => {
-      const scope = nock(API).get('/v1/groups/grp_1').reply(200, { data: group(1) });
+      const scope = nock(API)
+        .get('/v1/groups/grp_1')
+        .reply(200, { data: group(1) });
       const r = collect(testClient().groups.retrieve('grp_1', { signal: AbortSignal.abort() }));
       expect(r.error).to.be.instanceOf(AbortError);
       await idle();
@@ -476,7 +582,9 @@ describe('makeHttp (the request pipeline, through the client)', () => {
     ] as const) {
       it(`maps ${status} to ${cls.name} with status, parsed body, headers and requestId`, async () => {
         const body = { error: { type: 'x', message: `problem ${status}` } };
-        nock(API).get('/v1/groups/grp_1').reply(status, body, { 'x-request-id': `req_${status}`, 'x-should-retry': 'false' });
+        nock(API)
+          .get('/v1/groups/grp_1')
+          .reply(status, body, { 'x-request-id': `req_${status}`, 'x-should-retry': 'false' });
         const r = collect(testClient().groups.retrieve('grp_1'));
         await r.done;
         const err = r.error as ApiError;
@@ -487,7 +595,9 @@ describe('makeHttp (the request pipeline, through the client)', () => {
         expect(err.requestId).to.equal(`req_${status}`);
         expect(err.body).to.deep.equal(body);
         expect(err.headers['x-request-id']).to.equal(`req_${status}`);
-        expect(err.message).to.contain(`GET /v1/groups/grp_1 failed with status ${status}`).and.contain(`problem ${status}`);
+        expect(err.message)
+          .to.contain(`GET /v1/groups/grp_1 failed with status ${status}`)
+          .and.contain(`problem ${status}`);
       });
     }
 
@@ -506,8 +616,15 @@ describe('makeHttp (the request pipeline, through the client)', () => {
       await r.done;
       const err = r.error as DecodeError;
       expect(err).to.be.instanceOf(DecodeError);
-      expect(err.issues.map((i) => i.path)).to.have.members(['data.organization_id', 'data.name', 'data.created_at']);
-      expect(err.message).to.contain('data.name').and.contain('data.organization_id').and.contain('request id req_dec');
+      expect(err.issues.map((i) => i.path)).to.have.members([
+        'data.organization_id',
+        'data.name',
+        'data.created_at',
+      ]);
+      expect(err.message)
+        .to.contain('data.name')
+        .and.contain('data.organization_id')
+        .and.contain('request id req_dec');
       expect(err.requestId).to.equal('req_dec');
       expect(err.body).to.deep.equal(JSON.parse(JSON.stringify(bad)));
     });
@@ -537,8 +654,14 @@ describe('makeHttp (the request pipeline, through the client)', () => {
     it('never shows the API key in message, String(err) or JSON.stringify(err), even when the server echoes it', async () => {
       nock(API)
         .get('/v1/groups/grp_1')
-        .reply(401, { error: { message: `invalid key ${KEY}` }, echo: { authorization: `Bearer ${KEY}` } }, { 'x-echo': KEY });
-      nock(API).get('/v1/groups/grp_2').reply(200, { data: { token: KEY } });
+        .reply(
+          401,
+          { error: { message: `invalid key ${KEY}` }, echo: { authorization: `Bearer ${KEY}` } },
+          { 'x-echo': KEY },
+        );
+      nock(API)
+        .get('/v1/groups/grp_2')
+        .reply(200, { data: { token: KEY } });
       const client = testClient();
       for (const id of ['grp_1', 'grp_2']) {
         const r = collect(client.groups.retrieve(id));
@@ -546,7 +669,9 @@ describe('makeHttp (the request pipeline, through the client)', () => {
         const err = r.error as VitableError;
         expect(err).to.be.instanceOf(VitableError);
         for (const text of [err.message, String(err), JSON.stringify(err), err.stack ?? ''])
-          expect(text).not.to.contain(KEY).and.not.to.contain(KEY.slice(0, 12) + KEY.slice(12));
+          expect(text)
+            .not.to.contain(KEY)
+            .and.not.to.contain(KEY.slice(0, 12) + KEY.slice(12));
         expect(JSON.stringify(err)).to.contain('[REDACTED]');
       }
     });
@@ -559,7 +684,9 @@ describe('makeHttp (the request pipeline, through the client)', () => {
         info: (m: string) => lines.push(`info ${m}`),
         debug: (m: string) => lines.push(`debug ${m}`),
       };
-      nock(API).get('/v1/groups/grp_1').reply(401, { error: { message: `bad key ${KEY}` } });
+      nock(API)
+        .get('/v1/groups/grp_1')
+        .reply(401, { error: { message: `bad key ${KEY}` } });
       const r = collect(testClient({ logger, logLevel: 'debug' }).groups.retrieve('grp_1'));
       await r.done;
       expect(lines.length).to.be.greaterThan(1);
@@ -579,14 +706,20 @@ describe('makeHttp (the request pipeline, through the client)', () => {
         debug: (m: string) => lines.push(`debug ${m}`),
       };
       nock(API).get('/v1/groups/grp_1').reply(404, 'nope');
-      nock(API).get('/v1/groups/grp_1').reply(200, { data: group(1) });
+      nock(API)
+        .get('/v1/groups/grp_1')
+        .reply(200, { data: group(1) });
       const client = testClient({ logger, logLevel: 'error' });
       await collect(client.groups.retrieve('grp_1')).done;
       await collect(client.groups.retrieve('grp_1')).done;
       expect(lines).to.have.length(1);
-      expect(lines[0]).to.match(/^error \[vitable-connect-rx\] GET \/v1\/groups\/grp_1 failed with status 404/);
+      expect(lines[0]).to.match(
+        /^error \[vitable-connect-rx\] GET \/v1\/groups\/grp_1 failed with status 404/,
+      );
       lines.length = 0;
-      nock(API).get('/v1/groups/grp_1').reply(200, { data: group(1) });
+      nock(API)
+        .get('/v1/groups/grp_1')
+        .reply(200, { data: group(1) });
       await collect(testClient({ logger }).groups.retrieve('grp_1')).done; // default: off
       expect(lines).to.deep.equal([]);
     });
@@ -594,7 +727,9 @@ describe('makeHttp (the request pipeline, through the client)', () => {
 
   describe('request options', () => {
     it('rejects bad RequestOptions with ValidationError and sends nothing', async () => {
-      const scope = nock(API).get('/v1/groups/grp_1').reply(200, { data: group(1) });
+      const scope = nock(API)
+        .get('/v1/groups/grp_1')
+        .reply(200, { data: group(1) });
       const client = testClient();
       const bad: unknown[] = [
         'fast',

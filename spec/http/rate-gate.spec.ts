@@ -3,7 +3,8 @@ import { concatMap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { makeRateGate } from '../../lib/http/rate-gate';
 
-const newScheduler = (): TestScheduler => new TestScheduler((actual, expected) => {
+const newScheduler = (): TestScheduler =>
+  new TestScheduler((actual, expected) => {
     expect(actual).to.deep.equal(expected);
   });
 
@@ -24,7 +25,9 @@ describe('makeRateGate', () => {
       // arrives before the close: passes at once
       expectObservable(gate.wait()).toBe('(a|)', { a: undefined });
       // arrives at 500 and 1500: both pass at 2100
-      expectObservable(cold('500ms (x|)').pipe(concatMap(() => gate.wait()))).toBe('2100ms (a|)', { a: undefined });
+      expectObservable(cold('500ms (x|)').pipe(concatMap(() => gate.wait()))).toBe('2100ms (a|)', {
+        a: undefined,
+      });
       scheduler.schedule(() => {
         let at = -1;
         gate.wait().subscribe(() => (at = scheduler.now()));

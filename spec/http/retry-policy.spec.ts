@@ -34,11 +34,13 @@ describe('retryReason', () => {
     expect(retryReason(api(408))).to.equal('status-408');
     expect(retryReason(api(409))).to.equal('status-409');
     expect(retryReason(api(429))).to.equal('status-429');
-    for (const status of [500, 502, 503, 504, 599]) expect(retryReason(api(status))).to.equal('status-5xx');
+    for (const status of [500, 502, 503, 504, 599])
+      expect(retryReason(api(status))).to.equal('status-5xx');
   });
 
   it('does not retry other 4xx statuses, decode, validation or abort errors', () => {
-    for (const status of [400, 401, 403, 404, 405, 410, 422]) expect(retryReason(api(status)), String(status)).to.equal(undefined);
+    for (const status of [400, 401, 403, 404, 405, 410, 422])
+      expect(retryReason(api(status)), String(status)).to.equal(undefined);
     expect(retryReason(new DecodeError({ ...info, codec: 'Group' }, [], {}))).to.equal(undefined);
     expect(retryReason(new ValidationError('x', []))).to.equal(undefined);
     expect(retryReason(new AbortError(info))).to.equal(undefined);
@@ -56,7 +58,9 @@ describe('retryReason', () => {
 
 describe('serverDirectedDelayMs', () => {
   it('prefers retry-after-ms over Retry-After', () => {
-    expect(serverDirectedDelayMs({ 'retry-after-ms': '1500', 'retry-after': '9' }, policy)).to.equal(1500);
+    expect(
+      serverDirectedDelayMs({ 'retry-after-ms': '1500', 'retry-after': '9' }, policy),
+    ).to.equal(1500);
   });
 
   it('reads Retry-After as seconds', () => {
@@ -65,17 +69,25 @@ describe('serverDirectedDelayMs', () => {
   });
 
   it('reads Retry-After as an HTTP date relative to the injected clock', () => {
-    expect(serverDirectedDelayMs({ 'retry-after': new Date(NOW + 3000).toUTCString() }, policy)).to.equal(3000);
+    expect(
+      serverDirectedDelayMs({ 'retry-after': new Date(NOW + 3000).toUTCString() }, policy),
+    ).to.equal(3000);
   });
 
   it('falls back to Retry-After when retry-after-ms is unusable', () => {
-    expect(serverDirectedDelayMs({ 'retry-after-ms': '0', 'retry-after': '3' }, policy)).to.equal(3000);
-    expect(serverDirectedDelayMs({ 'retry-after-ms': 'soon', 'retry-after': '3' }, policy)).to.equal(3000);
+    expect(serverDirectedDelayMs({ 'retry-after-ms': '0', 'retry-after': '3' }, policy)).to.equal(
+      3000,
+    );
+    expect(
+      serverDirectedDelayMs({ 'retry-after-ms': 'soon', 'retry-after': '3' }, policy),
+    ).to.equal(3000);
   });
 
   it('ignores waits of 0, in the past, above maxRetryAfterMs or unreadable', () => {
     expect(serverDirectedDelayMs({ 'retry-after': '0' }, policy)).to.equal(undefined);
-    expect(serverDirectedDelayMs({ 'retry-after': new Date(NOW - 5000).toUTCString() }, policy)).to.equal(undefined);
+    expect(
+      serverDirectedDelayMs({ 'retry-after': new Date(NOW - 5000).toUTCString() }, policy),
+    ).to.equal(undefined);
     expect(serverDirectedDelayMs({ 'retry-after': '61' }, policy)).to.equal(undefined);
     expect(serverDirectedDelayMs({ 'retry-after-ms': '60001' }, policy)).to.equal(undefined);
     expect(serverDirectedDelayMs({ 'retry-after': 'tomorrow-ish' }, policy)).to.equal(undefined);
@@ -100,11 +112,15 @@ describe('backoffDelayMs', () => {
   it('jitters down by at most 25%', () => {
     expect(backoffDelayMs(0, () => 0.5)).to.equal(437.5);
     fc.assert(
-      fc.property(fc.nat(30), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (n, r) => {
-        const d = backoffDelayMs(n, () => r);
-        const base = Math.min(500 * 2 ** n, 8000);
-        return d <= base && d >= base * 0.75;
-      }),
+      fc.property(
+        fc.nat(30),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (n, r) => {
+          const d = backoffDelayMs(n, () => r);
+          const base = Math.min(500 * 2 ** n, 8000);
+          return d <= base && d >= base * 0.75;
+        },
+      ),
     );
   });
 });
@@ -126,9 +142,18 @@ describe('decideRetry', () => {
   });
 
   it('uses the jittered backoff for retry n otherwise', () => {
-    expect(decideRetry(api(503), 0, policy)).to.deep.equal({ retry: true, reason: 'status-5xx', delayMs: 500, status: 503 });
-    expect(decideRetry(api(429, { 'retry-after': '120' }), 2, policy)).to.deep.include({ delayMs: 2000 });
-    expect(decideRetry(new ConnectionError(info, 'x'), 3, { ...policy, random: () => 0.4 })).to.deep.equal({
+    expect(decideRetry(api(503), 0, policy)).to.deep.equal({
+      retry: true,
+      reason: 'status-5xx',
+      delayMs: 500,
+      status: 503,
+    });
+    expect(decideRetry(api(429, { 'retry-after': '120' }), 2, policy)).to.deep.include({
+      delayMs: 2000,
+    });
+    expect(
+      decideRetry(new ConnectionError(info, 'x'), 3, { ...policy, random: () => 0.4 }),
+    ).to.deep.equal({
       retry: true,
       reason: 'connection',
       delayMs: 4000 * 0.9,

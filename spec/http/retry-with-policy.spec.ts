@@ -9,7 +9,8 @@ const info = { method: 'GET', path: '/v1/groups/grp_1' };
 const api = (status: number, headers: Record<string, string> = {}): ApiError =>
   apiErrorFor({ ...info, status, body: {}, headers, requestId: undefined });
 
-const newScheduler = (): TestScheduler => new TestScheduler((actual, expected) => {
+const newScheduler = (): TestScheduler =>
+  new TestScheduler((actual, expected) => {
     expect(actual).to.deep.equal(expected);
   });
 
@@ -56,7 +57,11 @@ describe('retryWithPolicy', () => {
       let n = 0;
       const attempt = defer(() => (n < 3 ? cold('#', undefined, failures[n++]) : cold('(a|)')));
       const result = attempt.pipe(
-        retryWithPolicy({ maxRetries: 3, decide: (e, i) => decideRetry(e, i, policyOn(scheduler)), scheduler }),
+        retryWithPolicy({
+          maxRetries: 3,
+          decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
+          scheduler,
+        }),
       );
       // fails at 0 → wait 300; fails at 300 → wait 2000; fails at 2300 → wait until the date (4000); succeeds
       expectObservable(result).toBe('4000ms (a|)');
@@ -67,9 +72,15 @@ describe('retryWithPolicy', () => {
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
       let n = 0;
-      const attempt = defer(() => (n++ === 0 ? cold('#', undefined, api(429, { 'retry-after': '30' })) : cold('(a|)')));
+      const attempt = defer(() =>
+        n++ === 0 ? cold('#', undefined, api(429, { 'retry-after': '30' })) : cold('(a|)'),
+      );
       const result = attempt.pipe(
-        retryWithPolicy({ maxRetries: 2, decide: (e, i) => decideRetry(e, i, policyOn(scheduler, 10_000)), scheduler }),
+        retryWithPolicy({
+          maxRetries: 2,
+          decide: (e, i) => decideRetry(e, i, policyOn(scheduler, 10_000)),
+          scheduler,
+        }),
       );
       expectObservable(result).toBe('500ms (a|)');
     });
@@ -100,10 +111,18 @@ describe('retryWithPolicy', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const decide = (e: unknown, i: number) => decideRetry(e, i, policyOn(scheduler));
       const no = cold('#', undefined, api(503, { 'x-should-retry': 'false' }));
-      expectObservable(no.pipe(retryWithPolicy({ maxRetries: 2, decide, scheduler }))).toBe('#', undefined, api(503, { 'x-should-retry': 'false' }));
+      expectObservable(no.pipe(retryWithPolicy({ maxRetries: 2, decide, scheduler }))).toBe(
+        '#',
+        undefined,
+        api(503, { 'x-should-retry': 'false' }),
+      );
       let n = 0;
-      const yes = defer(() => (n++ === 0 ? cold('#', undefined, api(400, { 'x-should-retry': 'true' })) : cold('(a|)')));
-      expectObservable(yes.pipe(retryWithPolicy({ maxRetries: 2, decide, scheduler }))).toBe('500ms (a|)');
+      const yes = defer(() =>
+        n++ === 0 ? cold('#', undefined, api(400, { 'x-should-retry': 'true' })) : cold('(a|)'),
+      );
+      expectObservable(yes.pipe(retryWithPolicy({ maxRetries: 2, decide, scheduler }))).toBe(
+        '500ms (a|)',
+      );
     });
   });
 
@@ -112,7 +131,13 @@ describe('retryWithPolicy', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const attempt = cold('#', undefined, new ConnectionError(info, 'ECONNREFUSED'));
       expectObservable(
-        attempt.pipe(retryWithPolicy({ maxRetries: 0, decide: (e, i) => decideRetry(e, i, policyOn(scheduler)), scheduler })),
+        attempt.pipe(
+          retryWithPolicy({
+            maxRetries: 0,
+            decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
+            scheduler,
+          }),
+        ),
       ).toBe('#', undefined, new ConnectionError(info, 'ECONNREFUSED'));
       expectSubscriptions(attempt.subscriptions).toBe('(^!)');
     });
@@ -123,7 +148,11 @@ describe('retryWithPolicy', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const attempt = cold('-#', undefined, api(503));
       const result = attempt.pipe(
-        retryWithPolicy({ maxRetries: 2, decide: (e, i) => decideRetry(e, i, policyOn(scheduler)), scheduler }),
+        retryWithPolicy({
+          maxRetries: 2,
+          decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
+          scheduler,
+        }),
       );
       expectObservable(result, '^ 300ms !').toBe('');
       expectSubscriptions(attempt.subscriptions).toBe('^!');
@@ -146,7 +175,13 @@ describe('retryWithPolicy', () => {
       const err = api(404);
       let seen: unknown;
       cold('#', undefined, err)
-        .pipe(retryWithPolicy({ maxRetries: 1, decide: (e, i) => decideRetry(e, i, policyOn(scheduler)), scheduler }))
+        .pipe(
+          retryWithPolicy({
+            maxRetries: 1,
+            decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
+            scheduler,
+          }),
+        )
         .subscribe({ error: (e: unknown) => (seen = e) });
       scheduler.flush();
       expect(seen).to.equal(err);

@@ -79,7 +79,10 @@ describe('client.groups', () => {
         // @ts-expect-error deliberately wrong at runtime
         const call$ = groups.list(params);
         const r = collect(call$);
-        expect(issuesOf(r.error).map((i) => i.path), JSON.stringify(params)).to.deep.equal(paths);
+        expect(
+          issuesOf(r.error).map((i) => i.path),
+          JSON.stringify(params),
+        ).to.deep.equal(paths);
       }
       await lastValueFrom(groups.list({ page: 1, limit: 100 }));
       await lastValueFrom(groups.list({ page: 1, limit: 1 }));
@@ -95,7 +98,9 @@ describe('client.groups', () => {
         return [200, groupPage(page, 100, 250)];
       });
       const all = await lastValueFrom(testClient().groups.listAll().pipe(toArray()));
-      expect(all.map((g) => g.id)).to.deep.equal(Array.from({ length: 250 }, (_, i) => `grp_${i + 1}`));
+      expect(all.map((g) => g.id)).to.deep.equal(
+        Array.from({ length: 250 }, (_, i) => `grp_${i + 1}`),
+      );
       expect(seen.map((s) => s.path)).to.deep.equal([
         '/v1/groups?page=1&limit=100',
         '/v1/groups?page=2&limit=100',
@@ -104,7 +109,10 @@ describe('client.groups', () => {
     });
 
     it('makes at most 2 requests for take(5) over 3 pages of 100 (here: 1)', async () => {
-      const seen = serve((path) => [200, groupPage(Number(new URL(path, API).searchParams.get('page')), 100, 300)]);
+      const seen = serve((path) => [
+        200,
+        groupPage(Number(new URL(path, API).searchParams.get('page')), 100, 300),
+      ]);
       const five = await lastValueFrom(testClient().groups.listAll().pipe(take(5), toArray()));
       expect(five.map((g) => g.id)).to.deep.equal(['grp_1', 'grp_2', 'grp_3', 'grp_4', 'grp_5']);
       await idle();
@@ -115,15 +123,25 @@ describe('client.groups', () => {
     it('stops on an empty page even when total_pages says there are more', async () => {
       const seen = serve((path) => {
         const page = Number(new URL(path, API).searchParams.get('page'));
-        return [200, page === 1 ? groupPage(1, 2, 6) : { data: [], pagination: { page, limit: 2, total: 6, total_pages: 3 } }];
+        return [
+          200,
+          page === 1
+            ? groupPage(1, 2, 6)
+            : { data: [], pagination: { page, limit: 2, total: 6, total_pages: 3 } },
+        ];
       });
-      const all = await lastValueFrom(testClient().groups.listAll({ limit: 2, prefetch: 0 }).pipe(toArray()));
+      const all = await lastValueFrom(
+        testClient().groups.listAll({ limit: 2, prefetch: 0 }).pipe(toArray()),
+      );
       expect(all.map((g) => g.id)).to.deep.equal(['grp_1', 'grp_2']);
       expect(seen).to.have.length(2);
     });
 
     it('completes after one request for an empty list', async () => {
-      const seen = serve(() => [200, { data: [], pagination: { page: 1, limit: 100, total: 0, total_pages: 0 } }]);
+      const seen = serve(() => [
+        200,
+        { data: [], pagination: { page: 1, limit: 100, total: 0, total_pages: 0 } },
+      ]);
       const all = await lastValueFrom(testClient().groups.listAll().pipe(toArray()));
       expect(all).to.deep.equal([]);
       expect(seen).to.have.length(1);
@@ -142,13 +160,19 @@ describe('client.groups', () => {
 
     it('validates limit and prefetch on subscription', () => {
       const groups = testClient().groups;
-      expect(issuesOf(collect(groups.listAll({ limit: 0 })).error).map((i) => i.path)).to.deep.equal(['limit']);
-      expect(issuesOf(collect(groups.listAll({ prefetch: -1 })).error).map((i) => i.path)).to.deep.equal(['prefetch']);
+      expect(
+        issuesOf(collect(groups.listAll({ limit: 0 })).error).map((i) => i.path),
+      ).to.deep.equal(['limit']);
+      expect(
+        issuesOf(collect(groups.listAll({ prefetch: -1 })).error).map((i) => i.path),
+      ).to.deep.equal(['prefetch']);
       // @ts-expect-error deliberately wrong at runtime
-      expect(issuesOf(collect(groups.listAll(7)).error).map((i) => i.path)).to.deep.equal(['params']);
-      expect(issuesOf(collect(groups.listAll({}, { timeoutMs: 0 })).error).map((i) => i.path)).to.deep.equal([
-        'options.timeoutMs',
+      expect(issuesOf(collect(groups.listAll(7)).error).map((i) => i.path)).to.deep.equal([
+        'params',
       ]);
+      expect(
+        issuesOf(collect(groups.listAll({}, { timeoutMs: 0 })).error).map((i) => i.path),
+      ).to.deep.equal(['options.timeoutMs']);
     });
 
     describe('prefetch (replies answered by hand, in any order)', () => {
@@ -156,7 +180,9 @@ describe('client.groups', () => {
 
       it('requests the next page and up to prefetch more, and emits a page that arrives early only in its turn', async () => {
         const { instance, held } = manualAxios();
-        const r = collect(testClient({ axios: instance }).groups.listAll({ limit: 2, prefetch: 2 }));
+        const r = collect(
+          testClient({ axios: instance }).groups.listAll({ limit: 2, prefetch: 2 }),
+        );
         await waitFor(() => held.length === 1, 'page 1 requested');
         held[0]!.respond(200, groupPage(1, 2, 10)); // 5 pages
         await waitFor(() => held.length === 4, 'pages 2 to 4 requested');
@@ -173,13 +199,17 @@ describe('client.groups', () => {
         expect(pageOf(held[4]!)).to.equal(5);
         held[4]!.respond(200, groupPage(5, 2, 10));
         await r.done;
-        expect(r.values.map((g) => g.id)).to.deep.equal(Array.from({ length: 10 }, (_, i) => `grp_${i + 1}`));
+        expect(r.values.map((g) => g.id)).to.deep.equal(
+          Array.from({ length: 10 }, (_, i) => `grp_${i + 1}`),
+        );
         expect(held).to.have.length(5);
       });
 
       it('with prefetch 0 requests one page at a time', async () => {
         const { instance, held } = manualAxios();
-        const r = collect(testClient({ axios: instance }).groups.listAll({ limit: 2, prefetch: 0 }));
+        const r = collect(
+          testClient({ axios: instance }).groups.listAll({ limit: 2, prefetch: 0 }),
+        );
         for (let page = 1; page <= 3; page++) {
           await waitFor(() => held.length === page, `page ${page} requested`);
           await idle();
@@ -192,7 +222,9 @@ describe('client.groups', () => {
 
       it('aborts the pages in flight when the consumer unsubscribes', async () => {
         const { instance, held } = manualAxios();
-        const r = collect(testClient({ axios: instance }).groups.listAll({ limit: 2, prefetch: 1 }));
+        const r = collect(
+          testClient({ axios: instance }).groups.listAll({ limit: 2, prefetch: 1 }),
+        );
         await waitFor(() => held.length === 1, 'page 1 requested');
         held[0]!.respond(200, groupPage(1, 2, 6));
         await waitFor(() => held.length === 3, 'pages 2 and 3 requested');
@@ -206,7 +238,11 @@ describe('client.groups', () => {
     it('POSTs the decoded body as JSON with Content-Type and an Idempotency-Key, and emits the unwrapped Group', async () => {
       const seen = serve(() => [201, { data: group(7) }]);
       const g = await lastValueFrom(
-        testClient().groups.create({ name: 'Tier 1', external_reference_id: 'seg_1', extra: 'dropped' } as never),
+        testClient().groups.create({
+          name: 'Tier 1',
+          external_reference_id: 'seg_1',
+          extra: 'dropped',
+        } as never),
       );
       expect(g).to.deep.equal(group(7));
       expect(seen).to.have.length(1);
@@ -220,7 +256,9 @@ describe('client.groups', () => {
     it('rejects a body failing GroupCreateParams with every issue, on subscription, sending nothing', async () => {
       const seen = serve(() => [201, { data: group(7) }]);
       const groups = testClient().groups;
-      expect(issuesOf(collect(groups.create({ name: ' ', external_reference_id: '' })).error)).to.deep.equal([
+      expect(
+        issuesOf(collect(groups.create({ name: ' ', external_reference_id: '' })).error),
+      ).to.deep.equal([
         { path: 'name', message: 'must not be empty' },
         { path: 'external_reference_id', message: 'must not be empty' },
       ]);
@@ -231,7 +269,10 @@ describe('client.groups', () => {
       ]);
       for (const body of [undefined, null, 'x', 42, []])
         // @ts-expect-error deliberately wrong at runtime
-        expect(issuesOf(collect(groups.create(body)).error).map((i) => i.path), String(body)).to.deep.equal(['body']);
+        expect(
+          issuesOf(collect(groups.create(body)).error).map((i) => i.path),
+          String(body),
+        ).to.deep.equal(['body']);
       await idle();
       expect(seen).to.have.length(0);
     });
@@ -249,7 +290,8 @@ describe('client.groups', () => {
     it('percent-encodes the id so that ../x cannot reach another route', async () => {
       const seen = serve(() => [404, { error: { message: 'no' } }]);
       const groups = testClient().groups;
-      for (const id of ['../x', 'a/b', 'a?b=1', 'a#b', 'é b', '%2e%2e']) await collect(groups.retrieve(id)).done;
+      for (const id of ['../x', 'a/b', 'a?b=1', 'a#b', 'é b', '%2e%2e'])
+        await collect(groups.retrieve(id)).done;
       expect(seen.map((s) => s.path)).to.deep.equal([
         '/v1/groups/..%2Fx',
         '/v1/groups/a%2Fb',
@@ -267,7 +309,10 @@ describe('client.groups', () => {
         // @ts-expect-error deliberately wrong at runtime
         const call$ = groups.retrieve(id);
         const r = collect(call$);
-        expect(issuesOf(r.error).map((i) => i.path), String(id)).to.deep.equal(['groupId']);
+        expect(
+          issuesOf(r.error).map((i) => i.path),
+          String(id),
+        ).to.deep.equal(['groupId']);
       }
       await idle();
       expect(seen).to.have.length(0);
@@ -289,7 +334,11 @@ describe('client.groups', () => {
       const seen = serve(() => [200, { data: { ...group(1), name: 'Renamed' } }]);
       const g = await lastValueFrom(testClient().groups.update('grp_1', { name: 'Renamed' }));
       expect(g.name).to.equal('Renamed');
-      expect(seen[0]).to.deep.include({ method: 'PATCH', path: '/v1/groups/grp_1', body: { name: 'Renamed' } });
+      expect(seen[0]).to.deep.include({
+        method: 'PATCH',
+        path: '/v1/groups/grp_1',
+        body: { name: 'Renamed' },
+      });
       expectCommonHeaders(seen[0]!.headers);
       expect(seen[0]!.headers['content-type']).to.equal('application/json');
       expect(seen[0]!.headers).not.to.have.property('idempotency-key');
@@ -297,9 +346,17 @@ describe('client.groups', () => {
 
     it('lists path and body issues together', async () => {
       const seen = serve(() => [200, { data: group(1) }]);
-      const r = collect(testClient().groups.update('', { name: '', external_reference_id: 3 } as never));
-      expect(issuesOf(r.error).map((i) => i.path)).to.deep.equal(['groupId', 'name', 'external_reference_id']);
-      expect((r.error as Error).message).to.match(/^groups\.update: groupId: must not be empty; name: must not be empty/);
+      const r = collect(
+        testClient().groups.update('', { name: '', external_reference_id: 3 } as never),
+      );
+      expect(issuesOf(r.error).map((i) => i.path)).to.deep.equal([
+        'groupId',
+        'name',
+        'external_reference_id',
+      ]);
+      expect((r.error as Error).message).to.match(
+        /^groups\.update: groupId: must not be empty; name: must not be empty/,
+      );
       await idle();
       expect(seen).to.have.length(0);
     });

@@ -4,7 +4,11 @@ import { lastValueFrom } from 'rxjs';
 import { ValidationError, type Issue } from '../../lib/errors';
 import { API, KEY, collect, idle, member, recorder, testClient } from '../http/fixtures';
 
-const submission = { request_id: 'grpmsr_1', group_id: 'grp_1', accepted_at: '2026-01-15T10:30:00Z' };
+const submission = {
+  request_id: 'grpmsr_1',
+  group_id: 'grp_1',
+  accepted_at: '2026-01-15T10:30:00Z',
+};
 const pending = { ...submission, completed_at: null, results: null };
 const done = {
   ...submission,
@@ -39,7 +43,9 @@ describe('client.members.sync', () => {
     it('POSTs the normalised members with Content-Type and an Idempotency-Key, and emits the SyncSubmission of the 202', async () => {
       const seen = serve(202, { data: submission });
       const result = await lastValueFrom(
-        testClient().members.sync.submit('grp_1', { members: [member(1), { ...member(2), nickname: 'JD' }] } as never),
+        testClient().members.sync.submit('grp_1', {
+          members: [member(1), { ...member(2), nickname: 'JD' }],
+        } as never),
       );
       expect(result).to.deep.equal(submission);
       expect(seen).to.have.length(1);
@@ -58,14 +64,29 @@ describe('client.members.sync', () => {
         phone: '4155550100',
         plan_id: 'pln_abc123',
         email: 'jane.doe@acme.com',
-        address: { address_line_1: '123 Main Street', city: 'San Francisco', state: 'CA', zipcode: '94102' },
+        address: {
+          address_line_1: '123 Main Street',
+          city: 'San Francisco',
+          state: 'CA',
+          zipcode: '94102',
+        },
       });
       expect(seen[0]!.body).to.deep.equal({ members: [normalised(1), normalised(2)] });
     });
 
     it('lists every issue of every member with its path, and sends nothing', async () => {
       const seen = serve(202, { data: submission });
-      const members = [member(0), member(1), member(2), { ...member(3), phone: '555-0100' }, { ...member(4), address: { ...(member(4)['address'] as object), state: 'XX' }, first_name: ' ' }];
+      const members = [
+        member(0),
+        member(1),
+        member(2),
+        { ...member(3), phone: '555-0100' },
+        {
+          ...member(4),
+          address: { ...(member(4)['address'] as object), state: 'XX' },
+          first_name: ' ',
+        },
+      ];
       const r = collect(testClient().members.sync.submit('grp_1', { members } as never));
       expect(issuesOf(r.error)).to.deep.equal([
         { path: 'members[3].phone', message: 'must be a 10-digit US phone number' },
@@ -84,23 +105,33 @@ describe('client.members.sync', () => {
         { path: 'members', message: 'must contain at least one member' },
       ]);
       // @ts-expect-error deliberately wrong at runtime
-      expect(issuesOf(collect(submit('grp_1', {})).error).map((i) => i.path)).to.deep.equal(['members']);
-      // @ts-expect-error deliberately wrong at runtime
-      expect(issuesOf(collect(submit('grp_1', { members: 'all' })).error).map((i) => i.path)).to.deep.equal(['members']);
-      // @ts-expect-error deliberately wrong at runtime
-      expect(issuesOf(collect(submit('grp_1', null)).error).map((i) => i.path)).to.deep.equal(['body']);
-      // @ts-expect-error deliberately wrong at runtime
-      expect(issuesOf(collect(submit(undefined, undefined)).error).map((i) => i.path)).to.deep.equal(['groupId', 'body']);
-      expect(issuesOf(collect(submit('..', { members: [member(1)] } as never)).error).map((i) => i.path)).to.deep.equal([
-        'groupId',
+      expect(issuesOf(collect(submit('grp_1', {})).error).map((i) => i.path)).to.deep.equal([
+        'members',
       ]);
+      // @ts-expect-error deliberately wrong at runtime
+      expect(
+        issuesOf(collect(submit('grp_1', { members: 'all' })).error).map((i) => i.path),
+      ).to.deep.equal(['members']);
+      // @ts-expect-error deliberately wrong at runtime
+      expect(issuesOf(collect(submit('grp_1', null)).error).map((i) => i.path)).to.deep.equal([
+        'body',
+      ]);
+      // @ts-expect-error deliberately wrong at runtime
+      expect(
+        issuesOf(collect(submit(undefined, undefined)).error).map((i) => i.path),
+      ).to.deep.equal(['groupId', 'body']);
+      expect(
+        issuesOf(collect(submit('..', { members: [member(1)] } as never)).error).map((i) => i.path),
+      ).to.deep.equal(['groupId']);
       await idle();
       expect(seen).to.have.length(0);
     });
 
     it('percent-encodes the group id', async () => {
       const seen = serve(202, { data: submission });
-      await lastValueFrom(testClient().members.sync.submit('grp/../1', { members: [member(1)] } as never));
+      await lastValueFrom(
+        testClient().members.sync.submit('grp/../1', { members: [member(1)] } as never),
+      );
       expect(seen[0]!.path).to.equal('/v1/groups/grp%2F..%2F1/members/sync');
     });
   });
@@ -110,7 +141,10 @@ describe('client.members.sync', () => {
       const seen = serve(200, { data: pending });
       const result = await lastValueFrom(testClient().members.sync.retrieve('grp_1', 'grpmsr_1'));
       expect(result).to.deep.equal(pending);
-      expect(seen[0]).to.deep.include({ method: 'GET', path: '/v1/groups/grp_1/members/sync/grpmsr_1' });
+      expect(seen[0]).to.deep.include({
+        method: 'GET',
+        path: '/v1/groups/grp_1/members/sync/grpmsr_1',
+      });
       expect(seen[0]!.headers['authorization']).to.equal(`Bearer ${KEY}`);
       expect(seen[0]!.headers).not.to.have.property('idempotency-key');
       expect(seen[0]!.headers).not.to.have.property('content-type');
@@ -118,11 +152,21 @@ describe('client.members.sync', () => {
 
     it('emits a completed SyncRequest with its results', async () => {
       serve(200, { data: done });
-      expect(await lastValueFrom(testClient().members.sync.retrieve('grp_1', 'grpmsr_1'))).to.deep.equal(done);
+      expect(
+        await lastValueFrom(testClient().members.sync.retrieve('grp_1', 'grpmsr_1')),
+      ).to.deep.equal(done);
     });
 
     it('errors with DecodeError naming the path of a wrong results shape', async () => {
-      serve(200, { data: { ...done, results: { ...done.results, failures: [{ reference_id: 'x', operation: 'upsert', reason: 'r' }] } } });
+      serve(200, {
+        data: {
+          ...done,
+          results: {
+            ...done.results,
+            failures: [{ reference_id: 'x', operation: 'upsert', reason: 'r' }],
+          },
+        },
+      });
       const r = collect(testClient().members.sync.retrieve('grp_1', 'grpmsr_1'));
       await r.done;
       expect(r.error).to.have.property('_tag', 'DecodeError');
@@ -133,9 +177,14 @@ describe('client.members.sync', () => {
       const seen = serve(200, { data: pending });
       const retrieve = testClient().members.sync.retrieve;
       // @ts-expect-error deliberately wrong at runtime
-      expect(issuesOf(collect(retrieve('', 7)).error).map((i) => i.path)).to.deep.equal(['groupId', 'requestId']);
+      expect(issuesOf(collect(retrieve('', 7)).error).map((i) => i.path)).to.deep.equal([
+        'groupId',
+        'requestId',
+      ]);
       await lastValueFrom(retrieve('grp 1', '../grpmsr_1'));
-      expect(seen.map((s) => s.path)).to.deep.equal(['/v1/groups/grp%201/members/sync/..%2Fgrpmsr_1']);
+      expect(seen.map((s) => s.path)).to.deep.equal([
+        '/v1/groups/grp%201/members/sync/..%2Fgrpmsr_1',
+      ]);
     });
   });
 });
