@@ -172,6 +172,7 @@ export const toSyncBatches = (options: ToSyncBatchesOptions = {}): OperatorFunct
       let index = 0;
       return source.subscribe({
         next: (member) => {
+          if (subscriber.closed) return; // errored on an earlier member while the source was still emitting
           const bytes = memberBytes(member);
           if (batcher.tooLarge(bytes)) {
             subscriber.error(
