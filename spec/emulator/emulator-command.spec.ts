@@ -8,6 +8,8 @@ import { emulatorCommand } from '../../lib/cli/commands/emulator';
 import { startEmulator } from '../../lib/emulator';
 import { call, j } from './http';
 
+// a lean entry with main's wiring: spawning lib/cli/bin.ts itself loads the whole
+// CLI through ts-node and takes seconds (dist/cli/bin.js was checked by hand)
 const ENTRY = path.join(__dirname, 'fixtures', 'emulator-cli.ts');
 const ROOT = path.join(__dirname, '..', '..');
 

@@ -280,9 +280,6 @@ describe('startEmulator', () => {
       expect(data.accepted_at).to.match(ISO_UTC);
       expect(isRight(SyncSubmission.decode(data))).to.equal(true);
 
-      const inFlight = await send({ path: `/v1/groups/${gid}/members/sync/${data.request_id}` });
-      expect(j(inFlight.json).data).to.deep.equal({ ...data, completed_at: null, results: null });
-
       const done = j((await waitForSync(emu.url, emu.apiKey, gid, String(data.request_id))).json).data;
       expect(isRight(SyncRequest.decode(done))).to.equal(true);
       expect(done.completed_at).to.match(ISO_UTC);
@@ -294,6 +291,32 @@ describe('startEmulator', () => {
       expect(stored.map((m) => m.reference_id)).to.deep.equal(['EMP-001', 'EMP-002']);
       for (const m of stored) expect(m.id).to.match(/^grpmbr_[a-z0-9]+$/);
       expect(stored[0]).to.include({ first_name: 'Jane', phone: '4155550100', plan_id: emu.planIds[0] });
+    });
+
+    it('keeps completed_at and results null until processingDelayMs has passed on its clock', async () => {
+      let now = Date.parse('2026-01-15T10:30:00Z');
+      const server = new EmulatorServer({
+        organizations: [{ apiKey: 'k', id: 'org_1', planIds: ['pln_1'] }],
+        processingDelayMs: 60_000,
+        maxMembersPerSync: 10,
+        now: () => now,
+      });
+      const url = await server.listen(0, '127.0.0.1');
+      try {
+        const created = await call(url, 'k', { method: 'POST', path: '/v1/groups', body: { name: 'G', external_reference_id: 'g' } });
+        const gid = String(j(created.json).data.id);
+        const sub = j((await call(url, 'k', { method: 'POST', path: `/v1/groups/${gid}/members/sync`, body: { members: [member('E1', 'pln_1')] } })).json).data;
+        expect(sub.accepted_at).to.equal('2026-01-15T10:30:00.000Z');
+        const path = `/v1/groups/${gid}/members/sync/${sub.request_id}`;
+        now += 59_999;
+        expect(j((await call(url, 'k', { path })).json)).to.deep.equal({ data: { ...sub, completed_at: null, results: null } });
+        now += 1;
+        const done = j((await call(url, 'k', { path })).json).data;
+        expect(done.completed_at).to.equal('2026-01-15T10:31:00.000Z');
+        expect(done.results.added_group_member_ids).to.deep.equal(server.state.members(gid).map((m) => m.id));
+      } finally {
+        await server.stop();
+      }
     });
 
     it('upserts by reference_id: new added, unchanged nothing, changed old removed and new added', async () => {
@@ -525,7 +548,7 @@ describe('startEmulator', () => {
     it('answers 429 with Retry-After and the error body once a key has used its burst, per key', async () => {
       const limited = await startEmulator({
         organizations: [{ apiKey: 'key-a' }, { apiKey: 'key-b' }],
-        rateLimit: { requestsPerSecond: 0.5, burst: 3 },
+        rateLimit: { requestsPerSecond: 0.2, burst: 3 },
       });
       try {
         const statuses: number[] = [];
@@ -536,8 +559,8 @@ describe('startEmulator', () => {
         }
         expect(statuses).to.deep.equal([200, 200, 200, 429, 429]);
         expectError(last!, 429, 'rate_limit_error');
-        expect(Number(last!.headers['retry-after'])).to.be.within(1, 2);
-        expect(Number(last!.headers['retry-after-ms'])).to.be.within(1000, 2000);
+        expect(Number(last!.headers['retry-after'])).to.be.within(4, 5);
+        expect(Number(last!.headers['retry-after-ms'])).to.be.within(4000, 5000);
         expect((await call(limited.url, 'key-b', { path: '/v1/groups' })).status).to.equal(200);
         expect(limited.stats().faults.rateLimited).to.equal(2);
         expect(limited.stats().byRoute['GET /v1/groups']).to.deep.equal({ '200': 4, '429': 2 });
