@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { NEVER, Observable, of, throwError } from 'rxjs';
+import nock from 'nock';
+import { lastValueFrom, NEVER, Observable, of, throwError } from 'rxjs';
+import { makeClient } from '../../lib/client';
 import { TestScheduler } from 'rxjs/testing';
 import type { SyncRequest, SyncSubmission } from '../../lib/codecs';
 import { InternalServerError, PollTimeoutError, ValidationError } from '../../lib/errors';
@@ -143,6 +145,40 @@ describe('pollUntilComplete', () => {
       expectObservable(result).toBe('300ms #', undefined, boom);
       scheduler.flush();
       expect(polls.map((p) => p.at)).to.deep.equal([100, 300]);
+    });
+  });
+
+  describe('with the real client', () => {
+    const API = 'https://api.poll.test';
+    const path = '/v1/groups/grp_1/members/sync/grpmsr_1';
+    const client = (maxRetries: number): VitableConnect =>
+      makeClient({ apiKey: 'vc_test_poll_key', baseURL: API, maxRetries }, { random: () => 0, env: {} });
+    // a 503 that asks for a 1 ms wait, so the client's retry is immediate
+    const busy = [503, { error: { message: 'busy' } }, { 'retry-after-ms': '1' }] as const;
+
+    it('rides out transient failures through the client retries', async () => {
+      const scope = nock(API)
+        .get(path).reply(...busy)
+        .get(path).reply(200, { data: request(1, false) })
+        .get(path).reply(...busy)
+        .get(path).reply(200, { data: request(1, true) });
+      const result = await lastValueFrom(
+        of(submission(1)).pipe(pollUntilComplete(client(2), { initialDelayMs: 1, maxDelayMs: 2 })),
+      );
+      expect(result).to.deep.equal(request(1, true));
+      expect(scope.isDone(), 'the server saw the four requests').to.equal(true);
+    });
+
+    it('ends with the error left after the client retries, and polls no more', async () => {
+      const scope = nock(API).get(path).times(2).reply(...busy);
+      const later = nock(API).get(path).reply(200, { data: request(1, true) });
+      const outcome = await lastValueFrom(
+        of(submission(1)).pipe(pollUntilComplete(client(1), { initialDelayMs: 1, maxDelayMs: 2 })),
+      ).catch((e: unknown) => e);
+      expect(outcome).to.be.instanceOf(InternalServerError);
+      expect(outcome).to.include({ status: 503 });
+      expect(scope.isDone()).to.equal(true);
+      expect(later.isDone(), 'no poll after the error').to.equal(false);
     });
   });
 
