@@ -45,6 +45,10 @@ export type ResolvedPollOptions = Required<PollOptions>;
  * Checks polling options and fills in the defaults; bad values throw a
  * {@link ValidationError} naming each one.
  *
+ * @example
+ * // internal (lib/operators/poll-until-complete.ts)
+ * resolvePollOptions({ initialDelayMs: 500 }).maxDelayMs; // 30000
+ *
  * @internal
  */
 export const resolvePollOptions = (options: PollOptions = {}, context = 'pollUntilComplete options'): ResolvedPollOptions => {
@@ -76,6 +80,10 @@ const isFiniteAtLeast = (n: unknown, min: number): boolean => typeof n === 'numb
  * The wait before poll `n` (0-based): `initialDelayMs` for the first, then
  * `min(initialDelayMs * factor^n, maxDelayMs) * (1 - 0.25 * random())`.
  *
+ * @example
+ * // internal (lib/operators/poll-until-complete.ts)
+ * pollDelay(2, resolvePollOptions({ random: () => 0 })); // 4000
+ *
  * @internal
  */
 export const pollDelay = (n: number, o: ResolvedPollOptions): number =>
@@ -85,6 +93,10 @@ export const pollDelay = (n: number, o: ResolvedPollOptions): number =>
 
 /**
  * Polls one accepted sync request until `completed_at` is set.
+ *
+ * @example
+ * // internal (lib/operators/poll-until-complete.ts)
+ * pollRequest(client, submission, resolvePollOptions()).subscribe((request) => console.log(request.results));
  *
  * @internal
  */

@@ -32,6 +32,10 @@ export const ENVELOPE_BYTES = Buffer.byteLength(JSON.stringify({ members: [] }),
 /**
  * UTF-8 bytes of one member as it appears inside the body's array.
  *
+ * @example
+ * // internal (lib/operators/to-sync-batches.ts)
+ * memberBytes({ reference_id: 'é' }); // 21
+ *
  * @internal
  */
 export const memberBytes = (member: unknown): number => {
@@ -47,6 +51,10 @@ const isAscii = (s: string): boolean => !NON_ASCII.test(s);
 /**
  * Checks batching options and fills in the defaults; bad values throw a
  * {@link ValidationError} naming each one.
+ *
+ * @example
+ * // internal (lib/operators/to-sync-batches.ts)
+ * resolveBatchOptions({ maxMembers: 100 }); // { maxMembers: 100, maxBytes: 1000000 }
  *
  * @internal
  */
@@ -67,12 +75,25 @@ export const resolveBatchOptions = (
   return { maxMembers, maxBytes };
 };
 
-/** True for a finite integer above 0. @internal */
+/**
+ * True for a finite integer above 0.
+ *
+ * @example
+ * // internal (lib/operators/to-sync-batches.ts)
+ * isPositiveInteger(3); // true
+ * isPositiveInteger(1.5); // false
+ *
+ * @internal
+ */
 export const isPositiveInteger = (n: unknown): n is number =>
   typeof n === 'number' && Number.isInteger(n) && n > 0;
 
 /**
  * The message of the issue reported for a member over `maxBytes`.
+ *
+ * @example
+ * // internal (lib/operators/to-sync-batches.ts)
+ * oversizeMessage(2000, 1000); // 'is 2014 bytes as a batch of its own, over maxBytes 1000'
  *
  * @internal
  */
@@ -83,6 +104,13 @@ export const oversizeMessage = (bytes: number, maxBytes: number): string =>
  * The incremental batcher behind {@link toSyncBatches} and `syncRoster`: it
  * keeps the running body size (envelope + members + commas) instead of
  * re-serialising the batch.
+ *
+ * @example
+ * // internal (lib/operators/to-sync-batches.ts)
+ * const batcher = new SyncBatcher<MemberInput>(500, 1_000_000);
+ * for (const m of members) batcher.push(m, memberBytes(m), send);
+ * const rest = batcher.flush();
+ * if (rest) send(rest);
  *
  * @internal
  */

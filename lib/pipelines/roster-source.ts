@@ -41,6 +41,11 @@ const DONE: Pulled = { kind: 'done' };
 /**
  * A reader over an Iterable: each `read` calls `next()` once, nothing is read ahead.
  *
+ * @example
+ * // internal (lib/pipelines/roster-source.ts)
+ * const reader = iterableReader([1, 2]);
+ * reader.read(wake); // { kind: 'value', value: 1 }
+ *
  * @internal
  */
 export const iterableReader = (source: Iterable<unknown>): RosterReader => {
@@ -77,6 +82,11 @@ export const iterableReader = (source: Iterable<unknown>): RosterReader => {
 /**
  * A reader over an AsyncIterable: each `read` awaits `next()` once, nothing is
  * read ahead; `close` calls `return()` (which destroys a Node stream).
+ *
+ * @example
+ * // internal (lib/pipelines/roster-source.ts)
+ * const reader = asyncIterableReader(cursor);
+ * reader.read((step) => console.log(step)); // PENDING, then the step
  *
  * @internal
  */
@@ -125,6 +135,11 @@ export const asyncIterableReader = (source: AsyncIterable<unknown>): RosterReade
  * first member is asked for the reader subscribes and **buffers** what arrives
  * ahead of the reads; the buffer only grows when the source emits faster than
  * batches complete.
+ *
+ * @example
+ * // internal (lib/pipelines/roster-source.ts)
+ * const reader = observableReader(of(1, 2));
+ * reader.read(wake); // { kind: 'value', value: 1 } (2 is buffered)
  *
  * @internal
  */
@@ -187,6 +202,11 @@ export const observableReader = (source: Observable<unknown>): RosterReader => {
 
 /**
  * The reader matching a source's kind; `undefined` when `source` is none of them.
+ *
+ * @example
+ * // internal (lib/pipelines/roster-source.ts)
+ * rosterReader(Readable.from(rows)); // an AsyncIterable reader
+ * rosterReader(42); // undefined
  *
  * @internal
  */
