@@ -237,7 +237,7 @@ const resolveConfig = (options: unknown, env: ClientDeps['env'] & object): HttpC
  *
  * @internal
  */
-export const makeClient = (options: unknown, deps: ClientDeps = {}): VitableConnect => {
+export const makeClient = (options?: ClientOptions, deps: ClientDeps = {}): VitableConnect => {
   const config = resolveConfig(options, deps.env ?? process.env);
   const scheduler = deps.scheduler ?? asyncScheduler;
   const http = makeHttp(config, {

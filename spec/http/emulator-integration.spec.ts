@@ -1,6 +1,14 @@
 // Integration: the real client (axios, real sockets) against the emulator on 127.0.0.1, port 0.
 import { expect } from 'chai';
-import { asyncScheduler, firstValueFrom, lastValueFrom, toArray, type SchedulerLike } from 'rxjs';
+import {
+  asyncScheduler,
+  firstValueFrom,
+  lastValueFrom,
+  toArray,
+  type SchedulerAction,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
 import { createClient, makeClient } from '../../lib/client';
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { AuthenticationError, NotFoundError, ValidationError } from '../../lib/errors';
@@ -122,7 +130,13 @@ describe('client against the emulator (integration)', function () {
     // backoff waits compressed 100x so the spec stays fast; the policy itself is unchanged
     const fast: SchedulerLike = {
       now: () => asyncScheduler.now(),
-      schedule: (work, delay = 0, state) => asyncScheduler.schedule(work, delay / 100, state),
+      schedule<T>(
+        work: (this: SchedulerAction<T>, state?: T) => void,
+        delay = 0,
+        state?: T,
+      ): Subscription {
+        return asyncScheduler.schedule(work, delay / 100, state);
+      },
     };
     const flaky = makeClient(
       {
