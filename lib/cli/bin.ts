@@ -12,6 +12,8 @@ const finish = (status: number): void => {
 };
 
 main(process.argv.slice(2)).then(finish, (err: unknown) => {
-  process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   finish(1);
 });

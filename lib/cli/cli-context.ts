@@ -26,7 +26,10 @@ export interface CliContext {
   /** The exit status `main` returns (default 0). */
   exitCode: ExitCode;
   /** Builds a client; a missing key is a {@link CliError} naming `--api-key` and the env var. */
-  client(globals: GlobalOptions, extra?: Pick<ClientOptions, 'onRetry' | 'maxRetries' | 'timeoutMs'>): VitableConnect;
+  client(
+    globals: GlobalOptions,
+    extra?: Pick<ClientOptions, 'onRetry' | 'maxRetries' | 'timeoutMs'>,
+  ): VitableConnect;
 }
 
 /**

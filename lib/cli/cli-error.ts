@@ -37,6 +37,11 @@ export class CliError extends Error {
   constructor(message: string, exitCode: ExitCode) {
     super(message);
     this.exitCode = exitCode;
-    Object.defineProperty(this, 'name', { value: 'CliError', enumerable: false, writable: true, configurable: true });
+    Object.defineProperty(this, 'name', {
+      value: 'CliError',
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    });
   }
 }

@@ -1,7 +1,10 @@
 import type { Readable } from 'node:stream';
 
 /** A stream the CLI writes to, with what a terminal tells about itself. */
-export type CliOutput = NodeJS.WritableStream & { readonly isTTY?: boolean; readonly columns?: number };
+export type CliOutput = NodeJS.WritableStream & {
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+};
 
 /**
  * Where the command line reads and writes, and its environment; `main` takes

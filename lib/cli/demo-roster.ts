@@ -14,8 +14,29 @@ export interface DemoRoster {
   readonly planted: ReadonlyArray<PlantedProblem>;
 }
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Ken', 'Radia', 'Linus'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Thompson', 'Perlman'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Margaret',
+  'Ken',
+  'Radia',
+  'Linus',
+];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Hamilton',
+  'Thompson',
+  'Perlman',
+];
 const PLACES: ReadonlyArray<readonly [string, string, string]> = [
   ['San Francisco', 'CA', '94102'],
   ['Austin', 'TX', '78701'],
@@ -65,7 +86,11 @@ const mulberry32 = (seed: number): (() => number) => {
  * const roster = demoRoster(10_000, ['pln_demo_basic'], 42);
  * roster.planted.length; // 6
  */
-export const demoRoster = (size: number, planIds: ReadonlyArray<string>, seed = 20260115): DemoRoster => {
+export const demoRoster = (
+  size: number,
+  planIds: ReadonlyArray<string>,
+  seed = 20260115,
+): DemoRoster => {
   const count = Math.min(PROBLEMS.length, Math.floor(size / 3));
   const planted: PlantedProblem[] = PROBLEMS.slice(0, count).map((what, k) => ({
     index: Math.floor(((k + 1) * size) / (count + 1)),
@@ -143,16 +168,21 @@ export const checkDemoReport = (
   const expected = new Set(planted.map(key));
   const actual = new Set(report.failures.map(key));
   for (const p of planted)
-    if (!actual.has(key(p))) problems.push(`planted problem not reported: ${p.what} (member ${p.index}, ${p.stage})`);
+    if (!actual.has(key(p)))
+      problems.push(`planted problem not reported: ${p.what} (member ${p.index}, ${p.stage})`);
   for (const f of report.failures)
     if (!expected.has(key(f)))
-      problems.push(`unexpected failure: member ${f.index ?? '?'} ${f.reference_id ?? ''} (${f.stage}): ${f.reason}`);
+      problems.push(
+        `unexpected failure: member ${f.index ?? '?'} ${f.reference_id ?? ''} (${f.stage}): ${f.reason}`,
+      );
   const invalid = planted.filter((p) => p.stage === 'validation').length;
   if (report.read !== size) problems.push(`read ${report.read} members, expected ${size}`);
   if (report.invalid !== invalid) problems.push(`${report.invalid} invalid, expected ${invalid}`);
   if (report.failed !== planted.length - invalid)
     problems.push(`${report.failed} failed, expected ${planted.length - invalid}`);
-  if (report.synced !== size - planted.length) problems.push(`${report.synced} synced, expected ${size - planted.length}`);
-  if (report.added !== report.synced) problems.push(`the server added ${report.added} members, expected ${report.synced}`);
+  if (report.synced !== size - planted.length)
+    problems.push(`${report.synced} synced, expected ${size - planted.length}`);
+  if (report.added !== report.synced)
+    problems.push(`the server added ${report.added} members, expected ${report.synced}`);
   return problems;
 };

@@ -42,7 +42,10 @@ const serverMessage = (body: unknown): string | undefined => {
  */
 export const describeError = (err: unknown): ErrorDescription => {
   if (err instanceof CommanderError) {
-    const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0;
+    const ok =
+      err.code === 'commander.helpDisplayed' ||
+      err.code === 'commander.version' ||
+      err.exitCode === 0;
     return { exitCode: ok ? ExitCode.Ok : ExitCode.Usage, text: '' };
   }
   if (err instanceof CliError) return { exitCode: err.exitCode, text: `error: ${err.message}\n` };
@@ -72,7 +75,10 @@ export const describeError = (err: unknown): ErrorDescription => {
       err._tag === 'ConnectionError' || err._tag === 'TimeoutError'
         ? '  is the server reachable? check --base-url / --environment (or VITABLE_CONNECT_BASE_URL)\n'
         : '';
-    return { exitCode: usage ? ExitCode.Usage : ExitCode.Failed, text: `error: ${err.message}\n${hint}` };
+    return {
+      exitCode: usage ? ExitCode.Usage : ExitCode.Failed,
+      text: `error: ${err.message}\n${hint}`,
+    };
   }
   const message = err instanceof Error ? err.message : String(err);
   return { exitCode: ExitCode.Failed, text: `error: unexpected failure: ${message}\n` };

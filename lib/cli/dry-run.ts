@@ -1,7 +1,12 @@
 import { isLeft } from 'fp-ts/Either';
 import { MemberInput, toIssues } from '../codecs';
 import { formatIssues, type Issue } from '../errors';
-import { DEFAULT_MAX_BYTES, ENVELOPE_BYTES, memberBytes, oversizeMessage } from '../operators/to-sync-batches';
+import {
+  DEFAULT_MAX_BYTES,
+  ENVELOPE_BYTES,
+  memberBytes,
+  oversizeMessage,
+} from '../operators/to-sync-batches';
 import type { MemberFailure } from '../pipelines/sync-events';
 import type { RosterRecord } from './roster/roster-record';
 
@@ -63,7 +68,11 @@ export const dryRun = async (
   const failures: MemberFailure[] = [];
   let read = 0;
 
-  const reject = (record: RosterRecord, referenceId: string | undefined, issues: ReadonlyArray<Issue>): void => {
+  const reject = (
+    record: RosterRecord,
+    referenceId: string | undefined,
+    issues: ReadonlyArray<Issue>,
+  ): void => {
     const reason = formatIssues(issues);
     failures.push({
       ...(referenceId !== undefined ? { reference_id: referenceId } : {}),
@@ -93,10 +102,14 @@ export const dryRun = async (
     }
     const ref = decoded.right.reference_id;
     const bytes = memberBytes(decoded.right);
-    if (ENVELOPE_BYTES + bytes > maxBytes) reject(record, ref, [{ path: '', message: oversizeMessage(bytes, maxBytes) }]);
+    if (ENVELOPE_BYTES + bytes > maxBytes)
+      reject(record, ref, [{ path: '', message: oversizeMessage(bytes, maxBytes) }]);
     else if (seen.has(ref))
       reject(record, ref, [
-        { path: 'reference_id', message: `repeats "${ref}" of an earlier member of this roster; it is sent once` },
+        {
+          path: 'reference_id',
+          message: `repeats "${ref}" of an earlier member of this roster; it is sent once`,
+        },
       ]);
     else seen.add(ref);
   }

@@ -48,14 +48,18 @@ export const formatReport = (
   options: { readonly maxFailures?: number; readonly retries?: number } = {},
 ): string => {
   const seconds = report.durationMs / 1000;
-  const rate = seconds > 0 ? Math.round((report.invalid + report.failed + report.synced) / seconds) : 0;
+  const rate =
+    seconds > 0 ? Math.round((report.invalid + report.failed + report.synced) / seconds) : 0;
   const server = report.failures.filter((f) => f.stage === 'server').length;
   const request = report.failures.filter((f) => f.stage === 'request').length;
   const pairs: Array<readonly [string, string]> = [
     ['read', n(report.read)],
     ['synced', n(report.synced)],
     ['invalid', n(report.invalid)],
-    ['failed', report.failed > 0 ? `${n(report.failed)} (server ${n(server)}, request ${n(request)})` : '0'],
+    [
+      'failed',
+      report.failed > 0 ? `${n(report.failed)} (server ${n(server)}, request ${n(request)})` : '0',
+    ],
     ['added', n(report.added)],
     ['removed', n(report.removed)],
     ['batches', n(report.requestIds.length)],
@@ -73,7 +77,10 @@ export const formatReport = (
  * @example
  * process.stdout.write(formatDryRun(report) + '\n');
  */
-export const formatDryRun = (report: DryRunReport, options: { readonly maxFailures?: number } = {}): string =>
+export const formatDryRun = (
+  report: DryRunReport,
+  options: { readonly maxFailures?: number } = {},
+): string =>
   `Dry run for group ${report.groupId} (nothing was sent)\n` +
   rows([
     ['read', n(report.read)],

@@ -38,15 +38,25 @@ export const buildProgram = (ctx: CliContext): Command => {
         'Exit status: 0 all synced, 1 some members failed (or the server refused), 2 usage or configuration error.',
     )
     .version(VERSION, '-V, --version')
-    .addOption(new Option('--api-key <key>', 'API key (default: env VITABLE_CONNECT_API_KEY, which keeps it out of ps)'))
-    .addOption(new Option('--base-url <url>', 'API base URL, e.g. an emulator\'s (env VITABLE_CONNECT_BASE_URL)'))
     .addOption(
-      new Option('--environment <name>', 'hosted environment (default production)').choices(['production', 'environment_1']),
+      new Option(
+        '--api-key <key>',
+        'API key (default: env VITABLE_CONNECT_API_KEY, which keeps it out of ps)',
+      ),
     )
-    .addHelpText(
-      'after',
-      '\nTry it offline, without a key: vitable-connect demo',
-    );
+    .addOption(
+      new Option(
+        '--base-url <url>',
+        "API base URL, e.g. an emulator's (env VITABLE_CONNECT_BASE_URL)",
+      ),
+    )
+    .addOption(
+      new Option('--environment <name>', 'hosted environment (default production)').choices([
+        'production',
+        'environment_1',
+      ]),
+    )
+    .addHelpText('after', '\nTry it offline, without a key: vitable-connect demo');
   program.addCommand(groupsCommand(ctx));
   program.addCommand(syncCommand(ctx));
   program.addCommand(syncStatusCommand(ctx));
@@ -69,7 +79,10 @@ export const buildProgram = (ctx: CliContext): Command => {
  * const status = await main(['sync', 'roster.csv', '--group', 'grp_123']);
  * process.exitCode = status;
  */
-export const main = async (argv: ReadonlyArray<string>, io: CliIo = processIo()): Promise<number> => {
+export const main = async (
+  argv: ReadonlyArray<string>,
+  io: CliIo = processIo(),
+): Promise<number> => {
   const ctx = createCliContext(io);
   try {
     await buildProgram(ctx).parseAsync([...argv], { from: 'user' });

@@ -14,7 +14,9 @@ export const integerIn =
     const n = /^[+]?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
     if (!Number.isSafeInteger(n) || n < min || n > max)
       throw new InvalidArgumentError(
-        max === Number.MAX_SAFE_INTEGER ? `expected an integer >= ${min}, got "${value}"` : `expected an integer from ${min} to ${max}, got "${value}"`,
+        max === Number.MAX_SAFE_INTEGER
+          ? `expected an integer >= ${min}, got "${value}"`
+          : `expected an integer from ${min} to ${max}, got "${value}"`,
       );
     return n;
   };

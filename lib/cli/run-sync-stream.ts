@@ -18,7 +18,10 @@ export interface SyncOutcome {
  * @example
  * const { report, error } = await runSyncStream(syncFile(client, groupId, records), output);
  */
-export const runSyncStream = (events: Observable<CliSyncEvent>, output: SyncOutput): Promise<SyncOutcome> =>
+export const runSyncStream = (
+  events: Observable<CliSyncEvent>,
+  output: SyncOutput,
+): Promise<SyncOutcome> =>
   new Promise((resolve) => {
     let report: SyncReport | undefined;
     events.subscribe({

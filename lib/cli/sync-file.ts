@@ -6,7 +6,8 @@ import type { RosterRecord } from './roster/roster-record';
 import { SourcePositions } from './source-positions';
 
 /** An `invalid` event as the command line emits it: with the record's line when known. */
-export type CliSyncEvent = SyncEvent | (Extract<SyncEvent, { type: 'invalid' }> & { readonly line?: number });
+export type CliSyncEvent =
+  SyncEvent | (Extract<SyncEvent, { type: 'invalid' }> & { readonly line?: number });
 
 /**
  * Syncs the records of a roster file with `syncRoster` and accounts for every
@@ -17,8 +18,8 @@ export type CliSyncEvent = SyncEvent | (Extract<SyncEvent, { type: 'invalid' }> 
  * stream; and the events and report of `syncRoster` are rewritten so that:
  * `index` is the record's index in the file, every failure with an index has
  * its reason prefixed by `line N: `, `read` and `invalid` count the unparseable
- * records, and `failures` lists them in file order with the other invalid
- * members. So `read === invalid + failed + synced` holds for the whole file.
+ * records, and `failures` lists the invalid members (unparseable ones
+ * included) in file order, then the failed ones in file order. So `read === invalid + failed + synced` holds for the whole file.
  *
  * If reading fails part-way (an I/O error, a bad CSV header), `syncRoster`
  * finishes the batches in flight and emits `done`; the Observable then errors
@@ -66,14 +67,24 @@ export const syncFile = (
       if (failure.index === undefined) return failure;
       const index = positions.fileIndex(failure.index);
       const line = positions.lineOf(index);
-      return { ...failure, index, reason: line === undefined ? failure.reason : `line ${line}: ${failure.reason}` };
+      return {
+        ...failure,
+        index,
+        reason: line === undefined ? failure.reason : `line ${line}: ${failure.reason}`,
+      };
     };
 
     const adjustReport = (report: SyncReport): SyncReport => {
       const extra = positions.unparseable;
-      const validation = [...unparseable, ...report.failures.filter((f) => f.stage === 'validation').map(withLine)];
-      validation.sort((a, b) => (a.index ?? Number.MAX_SAFE_INTEGER) - (b.index ?? Number.MAX_SAFE_INTEGER));
+      const byIndex = (a: MemberFailure, b: MemberFailure): number =>
+        (a.index ?? Number.MAX_SAFE_INTEGER) - (b.index ?? Number.MAX_SAFE_INTEGER);
+      const validation = [
+        ...unparseable,
+        ...report.failures.filter((f) => f.stage === 'validation').map(withLine),
+      ];
+      validation.sort(byIndex);
       const others = report.failures.filter((f) => f.stage !== 'validation').map(withLine);
+      others.sort(byIndex);
       return {
         ...report,
         read: report.read + extra,

@@ -33,8 +33,10 @@ export interface SyncOutputOptions {
  * @example
  * outputMode({ json: false }, process.stderr); // 'bar' in a terminal, 'lines' in CI
  */
-export const outputMode = (options: { readonly json?: boolean }, stderr: CliOutput): SyncOutputMode =>
-  options.json ? 'json' : stderr.isTTY ? 'bar' : 'lines';
+export const outputMode = (
+  options: { readonly json?: boolean },
+  stderr: CliOutput,
+): SyncOutputMode => (options.json ? 'json' : stderr.isTTY ? 'bar' : 'lines');
 
 const fmt = (x: number): string => x.toLocaleString('en-US');
 
@@ -113,7 +115,8 @@ export const createSyncOutput = (options: SyncOutputOptions): SyncOutput => {
           if (mode !== 'lines') break;
           const failed = event.size - event.synced;
           pending.push(
-            `batch ${event.request.request_id}: ${fmt(event.synced)} synced` + (failed > 0 ? `, ${fmt(failed)} failed` : ''),
+            `batch ${event.request.request_id}: ${fmt(event.synced)} synced` +
+              (failed > 0 ? `, ${fmt(failed)} failed` : ''),
           );
           break;
         }

@@ -40,15 +40,31 @@ export const demoCommand = (ctx: CliContext): Command =>
     .description(
       'start the embedded emulator, create a group, sync a generated roster (a few members invalid on purpose) and print the report; no API key or network needed',
     )
-    .addOption(new Option('--members <n>', 'members to generate').argParser(integerIn(1, 10_000_000)).default(10_000))
-    .addOption(new Option('--batch-size <n>', 'members per sync request').argParser(integerIn(1, 1000)).default(1000))
-    .addOption(new Option('--concurrency <n>', 'batches in flight at once').argParser(integerIn(1, 64)).default(4))
+    .addOption(
+      new Option('--members <n>', 'members to generate')
+        .argParser(integerIn(1, 10_000_000))
+        .default(10_000),
+    )
+    .addOption(
+      new Option('--batch-size <n>', 'members per sync request')
+        .argParser(integerIn(1, 1000))
+        .default(1000),
+    )
+    .addOption(
+      new Option('--concurrency <n>', 'batches in flight at once')
+        .argParser(integerIn(1, 64))
+        .default(4),
+    )
     .addOption(
       new Option('--processing-delay <ms>', 'how long the emulator keeps a batch in flight')
         .argParser(integerIn(0))
         .default(50),
     )
-    .addOption(new Option('--seed <n>', 'seed of the generated roster').argParser(integerIn(0)).default(20260115))
+    .addOption(
+      new Option('--seed <n>', 'seed of the generated roster')
+        .argParser(integerIn(0))
+        .default(20260115),
+    )
     .option('--report <file>', 'write the report as JSON to this file')
     .option('--json', 'print every event as one JSON line instead of progress and a table')
     .action(async (opts: DemoOptions) => {
@@ -74,7 +90,9 @@ export const demoCommand = (ctx: CliContext): Command =>
           },
           { env: {} },
         );
-        say(`Emulator running at ${emulator.url} (organization ${emulator.organizationId}; nothing leaves this machine)`);
+        say(
+          `Emulator running at ${emulator.url} (organization ${emulator.organizationId}; nothing leaves this machine)`,
+        );
         const group = await lastValueFrom(
           client.groups.create({ name: 'Demo group', external_reference_id: `demo-${opts.seed}` }),
         );
@@ -87,7 +105,11 @@ export const demoCommand = (ctx: CliContext): Command =>
           syncRoster(client, group.id, roster.members, {
             maxMembers: opts.batchSize,
             concurrency: opts.concurrency,
-            poll: { initialDelayMs: Math.max(10, opts.processingDelay), factor: 1.5, maxDelayMs: 1000 },
+            poll: {
+              initialDelayMs: Math.max(10, opts.processingDelay),
+              factor: 1.5,
+              maxDelayMs: 1000,
+            },
           }),
           output,
         );
@@ -96,12 +118,15 @@ export const demoCommand = (ctx: CliContext): Command =>
         await writeReport(reportFile, report);
         const problems = checkDemoReport(report, roster.planted, opts.members);
         if (opts.json) {
-          io.stdout.write(`${JSON.stringify({ type: 'demo-check', ok: problems.length === 0, problems })}\n`);
+          io.stdout.write(
+            `${JSON.stringify({ type: 'demo-check', ok: problems.length === 0, problems })}\n`,
+          );
         } else {
           say(formatReport(report, { retries: output.retries }));
           say('');
           say('Planted on purpose:');
-          for (const p of roster.planted) say(`  member ${p.index}: ${p.what} (expected stage: ${p.stage})`);
+          for (const p of roster.planted)
+            say(`  member ${p.index}: ${p.what} (expected stage: ${p.stage})`);
           say(
             problems.length === 0
               ? `Demo check: OK: each planted problem was reported at its member, and the other ${report.synced.toLocaleString('en-US')} members synced.`

@@ -12,7 +12,8 @@ const WIDTHS = [26, 28, 28, 24] as const;
 const row = (cells: ReadonlyArray<string>): string =>
   cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(WIDTHS[i] ?? 0))).join('  ');
 
-const groupRow = (g: Group): string => row([g.id, g.name, g.external_reference_id, g.created_at ?? '-']);
+const groupRow = (g: Group): string =>
+  row([g.id, g.name, g.external_reference_id, g.created_at ?? '-']);
 
 const headerRow = (): string => row(COLUMNS.map((c) => c.toUpperCase()));
 
@@ -53,7 +54,9 @@ export const groupsCommand = (ctx: CliContext): Command => {
     .command('list')
     .description('list groups: one page (--page, --limit), or every group (--all)')
     .option('--all', 'every group, page after page (streamed)')
-    .addOption(new Option('--page <n>', 'page number (default 1)').argParser(integerIn(1)).conflicts('all'))
+    .addOption(
+      new Option('--page <n>', 'page number (default 1)').argParser(integerIn(1)).conflicts('all'),
+    )
     .addOption(new Option('--limit <n>', 'groups per page, 1 to 100').argParser(integerIn(1, 100)))
     .option('--json', 'print JSON (a page object, or with --all one group per line)')
     .action(async (opts: ListOptions, cmd: Command) => {
@@ -83,7 +86,9 @@ export const groupsCommand = (ctx: CliContext): Command => {
       io.stdout.write(`${headerRow()}\n`);
       for (const g of page.data) io.stdout.write(`${groupRow(g)}\n`);
       const p = page.pagination;
-      io.stdout.write(`page ${p.page} of ${p.total_pages} (${p.total} group(s), ${p.limit} per page)\n`);
+      io.stdout.write(
+        `page ${p.page} of ${p.total_pages} (${p.total} group(s), ${p.limit} per page)\n`,
+      );
     });
 
   groups
@@ -92,13 +97,18 @@ export const groupsCommand = (ctx: CliContext): Command => {
     .requiredOption('--name <name>', 'human-readable name')
     .requiredOption('--external-reference-id <id>', "the group's id in your own system")
     .option('--json', 'print the group as JSON')
-    .action(async (opts: { name: string; externalReferenceId: string; json?: boolean }, cmd: Command) => {
-      const client = ctx.client(cmd.optsWithGlobals<GlobalOptions>());
-      const group = await lastValueFrom(
-        client.groups.create({ name: opts.name, external_reference_id: opts.externalReferenceId }),
-      );
-      printGroup(io.stdout, group, opts.json);
-    });
+    .action(
+      async (opts: { name: string; externalReferenceId: string; json?: boolean }, cmd: Command) => {
+        const client = ctx.client(cmd.optsWithGlobals<GlobalOptions>());
+        const group = await lastValueFrom(
+          client.groups.create({
+            name: opts.name,
+            external_reference_id: opts.externalReferenceId,
+          }),
+        );
+        printGroup(io.stdout, group, opts.json);
+      },
+    );
 
   groups
     .command('get')
@@ -118,14 +128,23 @@ export const groupsCommand = (ctx: CliContext): Command => {
     .option('--external-reference-id <id>', 'new external reference id')
     .option('--json', 'print the group as JSON')
     .action(
-      async (id: string, opts: { name?: string; externalReferenceId?: string; json?: boolean }, cmd: Command) => {
+      async (
+        id: string,
+        opts: { name?: string; externalReferenceId?: string; json?: boolean },
+        cmd: Command,
+      ) => {
         if (opts.name === undefined && opts.externalReferenceId === undefined)
-          throw new CliError('nothing to update: pass --name and/or --external-reference-id', ExitCode.Usage);
+          throw new CliError(
+            'nothing to update: pass --name and/or --external-reference-id',
+            ExitCode.Usage,
+          );
         const client = ctx.client(cmd.optsWithGlobals<GlobalOptions>());
         const group = await lastValueFrom(
           client.groups.update(id, {
             ...(opts.name !== undefined ? { name: opts.name } : {}),
-            ...(opts.externalReferenceId !== undefined ? { external_reference_id: opts.externalReferenceId } : {}),
+            ...(opts.externalReferenceId !== undefined
+              ? { external_reference_id: opts.externalReferenceId }
+              : {}),
           }),
         );
         printGroup(io.stdout, group, opts.json);

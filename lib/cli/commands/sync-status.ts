@@ -27,7 +27,8 @@ const printRequest = (out: CliOutput, r: SyncRequest): void => {
     lines.push(['failures', String(r.results.failures.length)]);
   }
   for (const [k, v] of lines) out.write(`${k.padEnd(11)}  ${v}\n`);
-  for (const f of r.results?.failures ?? []) out.write(`  ${f.operation.padEnd(6)}  ${f.reference_id}  ${f.reason}\n`);
+  for (const f of r.results?.failures ?? [])
+    out.write(`  ${f.operation.padEnd(6)}  ${f.reference_id}  ${f.reason}\n`);
 };
 
 /**
@@ -53,14 +54,20 @@ export const syncStatusCommand = (ctx: CliContext): Command =>
         .default(1000),
     )
     .addOption(
-      new Option('--timeout <ms>', 'give up waiting after this long').argParser(integerIn(1)).default(900_000),
+      new Option('--timeout <ms>', 'give up waiting after this long')
+        .argParser(integerIn(1))
+        .default(900_000),
     )
     .action(async (group: string, request: string, opts: StatusOptions, cmd: Command) => {
       const client = ctx.client(cmd.optsWithGlobals<GlobalOptions>());
       let current = await lastValueFrom(client.members.sync.retrieve(group, request));
       if (opts.wait && current.completed_at === null) {
         current = await lastValueFrom(
-          of({ request_id: current.request_id, group_id: current.group_id, accepted_at: current.accepted_at }).pipe(
+          of({
+            request_id: current.request_id,
+            group_id: current.group_id,
+            accepted_at: current.accepted_at,
+          }).pipe(
             pollUntilComplete(client, {
               initialDelayMs: opts.pollInterval,
               maxDelayMs: Math.max(opts.pollInterval, 30_000),

@@ -31,7 +31,9 @@ interface SyncOptions {
  *
  * @internal
  */
-export const openReportFile = async (path: string | undefined): Promise<fs.FileHandle | undefined> => {
+export const openReportFile = async (
+  path: string | undefined,
+): Promise<fs.FileHandle | undefined> => {
   if (path === undefined) return undefined;
   try {
     return await fs.open(path, 'w');
@@ -91,10 +93,27 @@ export const syncCommand = (ctx: CliContext): Command =>
     .description('stream a CSV or NDJSON roster (or - for standard input) into a group')
     .argument('<file>', 'roster file (.csv, .ndjson/.jsonl), or - to read standard input')
     .requiredOption('--group <id>', 'group to sync into (grp_…)')
-    .addOption(new Option('--batch-size <n>', 'members per sync request, 1 to 1000').argParser(integerIn(1, 1000)).default(500))
-    .addOption(new Option('--concurrency <n>', 'batches in flight at once').argParser(integerIn(1, 64)).default(4))
-    .addOption(new Option('--max-bytes <n>', 'largest request body in bytes (default 1000000)').argParser(integerIn(64)))
-    .addOption(new Option('--format <format>', 'roster format (default: by extension, else sniffed)').choices(['csv', 'ndjson']))
+    .addOption(
+      new Option('--batch-size <n>', 'members per sync request, 1 to 1000')
+        .argParser(integerIn(1, 1000))
+        .default(500),
+    )
+    .addOption(
+      new Option('--concurrency <n>', 'batches in flight at once')
+        .argParser(integerIn(1, 64))
+        .default(4),
+    )
+    .addOption(
+      new Option('--max-bytes <n>', 'largest request body in bytes (default 1000000)').argParser(
+        integerIn(64),
+      ),
+    )
+    .addOption(
+      new Option(
+        '--format <format>',
+        'roster format (default: by extension, else sniffed)',
+      ).choices(['csv', 'ndjson']),
+    )
     .option('--dry-run', 'validate only: read and check every member, send nothing')
     .option('--report <file>', 'write the report as JSON to this file')
     .option('--json', 'print every event as one JSON line instead of progress and a table')
@@ -144,12 +163,14 @@ export const syncCommand = (ctx: CliContext): Command =>
           output,
         );
         if (outcome.report) {
-          if (!opts.json) io.stdout.write(`${formatReport(outcome.report, { retries: output.retries })}\n`);
+          if (!opts.json)
+            io.stdout.write(`${formatReport(outcome.report, { retries: output.retries })}\n`);
           await writeReport(reportFile, outcome.report);
         }
         if (outcome.error !== undefined) throw outcome.error;
         ctx.exitCode = reportExitCode(outcome.report!);
       } finally {
+        roster.close();
         await reportFile?.close().catch(() => undefined);
       }
     });

@@ -19,6 +19,8 @@ export interface OpenedRoster {
   /** Bytes pulled from the file so far (for progress estimates). */
   readonly bytesRead: () => number;
   readonly records: AsyncIterable<RosterRecord>;
+  /** Releases the file (or standard input) when the records will not be read to the end; safe twice. */
+  close(): void;
 }
 
 /** Where `-` reads from, and the format it is in when not sniffed. */
@@ -36,7 +38,13 @@ const byExtension = (path: string): RosterFormat | undefined => {
 };
 
 /** NDJSON when the first non-blank character opens a JSON object, else CSV. */
-const sniff = (head: string): RosterFormat => (head.replace(/^\uFEFF/, '').trimStart().startsWith('{') ? 'ndjson' : 'csv');
+const sniff = (head: string): RosterFormat =>
+  head
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith('{')
+    ? 'ndjson'
+    : 'csv';
 
 const reader = (format: RosterFormat) => (format === 'csv' ? readCsvRoster : readNdjsonRoster);
 
@@ -50,7 +58,10 @@ const reader = (format: RosterFormat) => (format === 'csv' ? readCsvRoster : rea
  * const roster = await openRoster('roster.csv', { stdin: process.stdin });
  * for await (const record of roster.records) console.log(record.kind, record.line);
  */
-export const openRoster = async (path: string, options: OpenRosterOptions): Promise<OpenedRoster> => {
+export const openRoster = async (
+  path: string,
+  options: OpenRosterOptions,
+): Promise<OpenedRoster> => {
   if (path === '-') return openStdin(options);
   let handle: fs.FileHandle;
   try {
@@ -60,7 +71,8 @@ export const openRoster = async (path: string, options: OpenRosterOptions): Prom
   }
   try {
     const stat = await handle.stat();
-    if (stat.isDirectory()) throw new CliError(`cannot read roster file '${path}': it is a directory`, ExitCode.Usage);
+    if (stat.isDirectory())
+      throw new CliError(`cannot read roster file '${path}': it is a directory`, ExitCode.Usage);
     let format = options.format ?? byExtension(path);
     if (format === undefined) {
       const head = Buffer.alloc(256);
@@ -74,6 +86,7 @@ export const openRoster = async (path: string, options: OpenRosterOptions): Prom
       sizeBytes: stat.size,
       bytesRead: () => stream.bytesRead,
       records: reader(format)(stream, `file '${path}'`),
+      close: () => stream.destroy(),
     };
   } catch (err) {
     await handle.close().catch(() => undefined);
@@ -87,7 +100,14 @@ const openStdin = async (options: OpenRosterOptions): Promise<OpenedRoster> => {
   const source = 'standard input';
   if (options.format !== undefined) {
     const counted = countBytes(options.stdin, (n) => (bytes += n));
-    return { source, format: options.format, sizeBytes: undefined, bytesRead: () => bytes, records: reader(options.format)(counted, source) };
+    return {
+      source,
+      format: options.format,
+      sizeBytes: undefined,
+      bytesRead: () => bytes,
+      records: reader(options.format)(counted, source),
+      close: () => counted.destroy(),
+    };
   }
   // peek at the first chunk to tell NDJSON from CSV, then replay it
   const iterator = (options.stdin as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
@@ -97,15 +117,27 @@ const openStdin = async (options: OpenRosterOptions): Promise<OpenedRoster> => {
   } catch (err) {
     throw new CliError(`cannot read roster from ${source}: ${reasonOf(err)}`, ExitCode.Usage);
   }
-  const head = first.done ? '' : typeof first.value === 'string' ? first.value : first.value.toString('utf8');
+  const head = first.done
+    ? ''
+    : typeof first.value === 'string'
+      ? first.value
+      : first.value.toString('utf8');
   const format = sniff(head);
   async function* replay(): AsyncGenerator<Buffer | string> {
     if (first.done) return;
     yield first.value;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next())
+      yield next.value;
   }
   const counted = countBytes(Readable.from(replay(), { objectMode: false }), (n) => (bytes += n));
-  return { source, format, sizeBytes: undefined, bytesRead: () => bytes, records: reader(format)(counted, source) };
+  return {
+    source,
+    format,
+    sizeBytes: undefined,
+    bytesRead: () => bytes,
+    records: reader(format)(counted, source),
+    close: () => counted.destroy(),
+  };
 };
 
 const countBytes = (input: Readable, add: (n: number) => void): Readable => {

@@ -9,7 +9,11 @@ import type { RosterRecord } from './roster-record';
 export const MAX_CSV_RECORD_CHARS = 1_000_000;
 
 /** Errors after which csv-parse cannot find the next record boundary again. */
-const UNRECOVERABLE = new Set(['CSV_INVALID_CLOSING_QUOTE', 'CSV_QUOTE_NOT_CLOSED', 'CSV_MAX_RECORD_SIZE']);
+const UNRECOVERABLE = new Set([
+  'CSV_INVALID_CLOSING_QUOTE',
+  'CSV_QUOTE_NOT_CLOSED',
+  'CSV_MAX_RECORD_SIZE',
+]);
 
 interface Parsed {
   readonly cells: string[];
@@ -52,7 +56,10 @@ const isParsed = (u: unknown): u is Parsed =>
  *   // { kind: 'member', index: 0, line: 2, value: { reference_id: 'EMP-1', …, address: { … } } }
  * }
  */
-export async function* readCsvRoster(input: Readable, source: string): AsyncGenerator<RosterRecord> {
+export async function* readCsvRoster(
+  input: Readable,
+  source: string,
+): AsyncGenerator<RosterRecord> {
   const skipped: Skipped[] = [];
   let parsedCount = 0;
   const options: Options<Parsed, string[]> = {
@@ -103,7 +110,10 @@ export async function* readCsvRoster(input: Readable, source: string): AsyncGene
       if (!isParsed(parsed)) continue;
       if (header === undefined) {
         if (skipped.length > 0 && skipped[0]!.after === 0)
-          throw new CliError(`${source}: the header row cannot be parsed: ${skipped[0]!.reason}`, ExitCode.Usage);
+          throw new CliError(
+            `${source}: the header row cannot be parsed: ${skipped[0]!.reason}`,
+            ExitCode.Usage,
+          );
         const problems = checkHeader(parsed.cells);
         if (problems.length > 0)
           throw new CliError(
@@ -130,7 +140,12 @@ export async function* readCsvRoster(input: Readable, source: string): AsyncGene
         };
         continue;
       }
-      yield { kind: 'member', index: index++, line: parsed.line, value: rowToMember(header, parsed.cells) };
+      yield {
+        kind: 'member',
+        index: index++,
+        line: parsed.line,
+        value: rowToMember(header, parsed.cells),
+      };
     }
   } catch (err) {
     if (err instanceof CliError) throw err;
@@ -142,8 +157,14 @@ export async function* readCsvRoster(input: Readable, source: string): AsyncGene
   if (readError !== undefined) throw readFailure(source, readError);
   if (header === undefined) {
     if (skipped.length > 0)
-      throw new CliError(`${source}: the header row cannot be parsed: ${skipped[0]!.reason}`, ExitCode.Usage);
-    throw new CliError(`${source}: the file is empty; expected a header row of MemberInput field names`, ExitCode.Usage);
+      throw new CliError(
+        `${source}: the header row cannot be parsed: ${skipped[0]!.reason}`,
+        ExitCode.Usage,
+      );
+    throw new CliError(
+      `${source}: the file is empty; expected a header row of MemberInput field names`,
+      ExitCode.Usage,
+    );
   }
   for (const s of skipped) {
     yield skippedRecord(s);
@@ -152,4 +173,7 @@ export async function* readCsvRoster(input: Readable, source: string): AsyncGene
 }
 
 const readFailure = (source: string, err: unknown): CliError =>
-  new CliError(`cannot read roster ${source}: ${err instanceof Error ? err.message : String(err)}`, ExitCode.Usage);
+  new CliError(
+    `cannot read roster ${source}: ${err instanceof Error ? err.message : String(err)}`,
+    ExitCode.Usage,
+  );

@@ -25,7 +25,10 @@ export const MAX_NDJSON_LINE_CHARS = 1_000_000;
  *   // { kind: 'member', index: 0, line: 1, value: { reference_id: 'EMP-1', … } }
  * }
  */
-export async function* readNdjsonRoster(input: Readable, source: string): AsyncGenerator<RosterRecord> {
+export async function* readNdjsonRoster(
+  input: Readable,
+  source: string,
+): AsyncGenerator<RosterRecord> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   let overlong = false;
@@ -41,7 +44,12 @@ export async function* readNdjsonRoster(input: Readable, source: string): AsyncG
       value = JSON.parse(body) as unknown;
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      yield { kind: 'error', index: index++, line, reason: `line ${line}: not valid JSON (${why})` };
+      yield {
+        kind: 'error',
+        index: index++,
+        line,
+        reason: `line ${line}: not valid JSON (${why})`,
+      };
       return;
     }
     yield { kind: 'member', index: index++, line, value };

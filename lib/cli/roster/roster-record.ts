@@ -16,7 +16,12 @@
  * // { kind: 'error', index: 16, line: 18, reason: 'line 18: expected 12 columns as in the header, got 11' }
  */
 export type RosterRecord =
-  | { readonly kind: 'member'; readonly index: number; readonly line: number; readonly value: unknown }
+  | {
+      readonly kind: 'member';
+      readonly index: number;
+      readonly line: number;
+      readonly value: unknown;
+    }
   | {
       readonly kind: 'error';
       readonly index: number;
