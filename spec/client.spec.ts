@@ -67,8 +67,7 @@ describe('createClient', () => {
     });
 
     it('rejects a key that is not a string', () => {
-      // @ts-expect-error deliberately wrong at runtime
-      expect(configError(() => createClient({ apiKey: 42 })).message).to.contain('apiKey');
+      expect(configError(() => createClient({ apiKey: 42 } as never)).message).to.contain('apiKey');
     });
   });
 
@@ -114,9 +113,8 @@ describe('createClient', () => {
     });
 
     it('throws ConfigError for an unknown environment or a malformed URL, from options or env', () => {
-      // @ts-expect-error deliberately wrong at runtime
       expect(
-        configError(() => createClient({ apiKey: KEY, environment: 'staging' })).message,
+        configError(() => createClient({ apiKey: KEY, environment: 'staging' } as never)).message,
       ).to.contain('staging');
       for (const baseURL of ['not a url', 'ftp://x.example', 'https://x.example/?a=1', '']) {
         expect(
@@ -178,9 +176,8 @@ describe('createClient', () => {
         createClient({ apiKey: KEY, logger, logLevel: 'off' }).groups.retrieve('grp_1'),
       );
       expect(lines).to.deep.equal([]);
-      // @ts-expect-error deliberately wrong at runtime
       expect(
-        configError(() => createClient({ apiKey: KEY, logLevel: 'verbose' })).message,
+        configError(() => createClient({ apiKey: KEY, logLevel: 'verbose' } as never)).message,
       ).to.contain('logLevel');
       process.env['VITABLE_CONNECT_LOG'] = 'loud';
       expect(configError(() => createClient({ apiKey: KEY })).message).to.contain(
@@ -189,24 +186,21 @@ describe('createClient', () => {
     });
 
     it('rejects a logger, axios, onRetry or defaultHeaders of the wrong kind, and options that are not an object', () => {
-      // @ts-expect-error deliberately wrong at runtime
       expect(
-        configError(() => createClient({ apiKey: KEY, logger: { log: () => undefined } })).message,
+        configError(() => createClient({ apiKey: KEY, logger: { log: () => undefined } } as never))
+          .message,
       ).to.contain('logger');
-      // @ts-expect-error deliberately wrong at runtime
-      expect(configError(() => createClient({ apiKey: KEY, axios: {} })).message).to.contain(
-        'axios',
-      );
-      // @ts-expect-error deliberately wrong at runtime
-      expect(configError(() => createClient({ apiKey: KEY, onRetry: 'log' })).message).to.contain(
-        'onRetry',
-      );
-      // @ts-expect-error deliberately wrong at runtime
       expect(
-        configError(() => createClient({ apiKey: KEY, defaultHeaders: { 'X-A': 1 } })).message,
+        configError(() => createClient({ apiKey: KEY, axios: {} } as never)).message,
+      ).to.contain('axios');
+      expect(
+        configError(() => createClient({ apiKey: KEY, onRetry: 'log' } as never)).message,
+      ).to.contain('onRetry');
+      expect(
+        configError(() => createClient({ apiKey: KEY, defaultHeaders: { 'X-A': 1 } } as never))
+          .message,
       ).to.contain('defaultHeaders.X-A');
-      // @ts-expect-error deliberately wrong at runtime
-      expect(configError(() => createClient('vc_key')).message).to.contain('options');
+      expect(configError(() => createClient('vc_key' as never)).message).to.contain('options');
     });
 
     it('never puts the API key in a ConfigError', () => {

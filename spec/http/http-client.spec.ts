@@ -744,8 +744,7 @@ describe('makeHttp (the request pipeline, through the client)', () => {
         { signal: 'abort' },
       ];
       for (const options of bad) {
-        // @ts-expect-error deliberately wrong at runtime
-        const r = collect(client.groups.retrieve('grp_1', options));
+        const r = collect(client.groups.retrieve('grp_1', options as never));
         expect(r.error, JSON.stringify(options)).to.be.instanceOf(ValidationError);
         expect((r.error as ValidationError).issues[0]!.path).to.match(/^options/);
       }

@@ -76,8 +76,7 @@ describe('client.groups', () => {
         [[1], ['params']],
       ];
       for (const [params, paths] of cases) {
-        // @ts-expect-error deliberately wrong at runtime
-        const call$ = groups.list(params);
+        const call$ = groups.list(params as never);
         const r = collect(call$);
         expect(
           issuesOf(r.error).map((i) => i.path),
@@ -166,8 +165,7 @@ describe('client.groups', () => {
       expect(
         issuesOf(collect(groups.listAll({ prefetch: -1 })).error).map((i) => i.path),
       ).to.deep.equal(['prefetch']);
-      // @ts-expect-error deliberately wrong at runtime
-      expect(issuesOf(collect(groups.listAll(7)).error).map((i) => i.path)).to.deep.equal([
+      expect(issuesOf(collect(groups.listAll(7 as never)).error).map((i) => i.path)).to.deep.equal([
         'params',
       ]);
       expect(
@@ -262,15 +260,12 @@ describe('client.groups', () => {
         { path: 'name', message: 'must not be empty' },
         { path: 'external_reference_id', message: 'must not be empty' },
       ]);
-      // @ts-expect-error deliberately wrong at runtime
-      expect(issuesOf(collect(groups.create({ name: 5 })).error).map((i) => i.path)).to.deep.equal([
-        'name',
-        'external_reference_id',
-      ]);
+      expect(
+        issuesOf(collect(groups.create({ name: 5 } as never)).error).map((i) => i.path),
+      ).to.deep.equal(['name', 'external_reference_id']);
       for (const body of [undefined, null, 'x', 42, []])
-        // @ts-expect-error deliberately wrong at runtime
         expect(
-          issuesOf(collect(groups.create(body)).error).map((i) => i.path),
+          issuesOf(collect(groups.create(body as never)).error).map((i) => i.path),
           String(body),
         ).to.deep.equal(['body']);
       await idle();
@@ -306,8 +301,7 @@ describe('client.groups', () => {
       const seen = serve(() => [200, { data: group(1) }]);
       const groups = testClient().groups;
       for (const id of ['', '   ', '.', '..', undefined, null, 42, {}, '\uD800'] as unknown[]) {
-        // @ts-expect-error deliberately wrong at runtime
-        const call$ = groups.retrieve(id);
+        const call$ = groups.retrieve(id as never);
         const r = collect(call$);
         expect(
           issuesOf(r.error).map((i) => i.path),
@@ -320,12 +314,9 @@ describe('client.groups', () => {
 
     it('never throws synchronously from the method call', () => {
       const groups = testClient().groups;
-      // @ts-expect-error deliberately wrong at runtime
-      expect(() => groups.retrieve(Symbol('x'), 5)).not.to.throw();
-      // @ts-expect-error deliberately wrong at runtime
-      expect(() => groups.update()).not.to.throw();
-      // @ts-expect-error deliberately wrong at runtime
-      expect(() => groups.list(() => 1)).not.to.throw();
+      expect(() => groups.retrieve(Symbol('x') as never, 5 as never)).not.to.throw();
+      expect(() => groups.update(undefined as never, undefined as never)).not.to.throw();
+      expect(() => groups.list((() => 1) as never)).not.to.throw();
     });
   });
 
