@@ -50,16 +50,28 @@ export const normalisePhone = (raw: string): string | undefined => {
   return /^\d{10}$/.test(digits) ? digits : undefined;
 };
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const DAY_MS = 86_400_000;
+let todayCache = { day: NaN, iso: '' };
+
+/** Today's date in UTC as `YYYY-MM-DD`, recomputed only when the UTC day changes. */
+const todayUTC = (): string => {
+  const day = Math.floor(Date.now() / DAY_MS);
+  if (day !== todayCache.day) todayCache = { day, iso: new Date(day * DAY_MS).toISOString().slice(0, 10) };
+  return todayCache.iso;
+};
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
 const checkDate = (s: string): string | undefined => {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  const m = DATE.exec(s);
   if (!m) return 'must be a date as YYYY-MM-DD';
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
-    return 'is not a real calendar date';
-  const now = new Date();
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  if (date.getTime() > today) return 'must not be in the future';
+  const days = mo === 2 && isLeapYear(y) ? 29 : DAYS_IN_MONTH[mo - 1];
+  if (days === undefined || d < 1 || d > days) return 'is not a real calendar date';
+  // YYYY-MM-DD strings of 4-digit years order like the dates they name
+  if (s > todayUTC()) return 'must not be in the future';
   return undefined;
 };
 
@@ -79,9 +91,12 @@ export const Phone = refinedString(
   (s) => normalisePhone(s) as string,
 );
 
+const PLAN_ID = /^pln_\S+$/;
+const ZIPCODE = /^\d{5}(-\d{4})?$/;
+
 /** A plan id, `pln_…`. */
 export const PlanId = refinedString('PlanId', (s) =>
-  /^pln_\S+$/.test(s) ? undefined : 'must be a plan id starting with "pln_"',
+  PLAN_ID.test(s) ? undefined : 'must be a plan id starting with "pln_"',
 );
 
 /** A US state or territory code, any case; decodes upper-case. */
@@ -93,7 +108,7 @@ export const StateCode = refinedString(
 
 /** A 5-digit ZIP code or ZIP+4. */
 export const Zipcode = refinedString('Zipcode', (s) =>
-  /^\d{5}(-\d{4})?$/.test(s) ? undefined : 'must be a 5-digit ZIP code or ZIP+4',
+  ZIPCODE.test(s) ? undefined : 'must be a 5-digit ZIP code or ZIP+4',
 );
 
 /** An e-mail address (or `null`). */
@@ -131,23 +146,8 @@ export const Address = t.exact(
 );
 export type Address = t.TypeOf<typeof Address>;
 
-/**
- * One member of a sync batch, checked before sending. Decoding normalises the
- * phone to 10 digits and the state to upper case, and drops unknown keys: the
- * decoded value is exactly what is sent.
- *
- * @example
- * import { MemberInput } from 'vitable-connect-rx';
- * import { isRight } from 'fp-ts/Either';
- *
- * const decoded = MemberInput.decode({
- *   reference_id: 'EMP-001', first_name: 'Jane', last_name: 'Doe', date_of_birth: '1990-05-15',
- *   phone: '(415) 555-0100', plan_id: 'pln_abc123',
- *   address: { address_line_1: '123 Main St', city: 'San Francisco', state: 'ca', zipcode: '94102' },
- * });
- * isRight(decoded) && decoded.right.phone; // '4155550100'
- */
-export const MemberInput = t.exact(
+/** The structural form of {@link MemberInput}: the slow path that explains every failure. @internal */
+export const MemberInputStructure = t.exact(
   t.intersection([
     t.type({
       reference_id: NonEmptyString,
@@ -162,4 +162,87 @@ export const MemberInput = t.exact(
   ]),
   'MemberInput',
 );
-export type MemberInput = t.TypeOf<typeof MemberInput>;
+export type MemberInput = t.TypeOf<typeof MemberInputStructure>;
+
+// -------------------------------------------------------------------------------------
+// fast path
+// -------------------------------------------------------------------------------------
+
+type Fields = Readonly<Record<string, unknown>>;
+
+const isFields = (u: unknown): u is Fields =>
+  typeof u === 'object' && u !== null && Object.getPrototypeOf(u) === Object.prototype;
+
+const nonEmpty = (u: unknown): u is string => typeof u === 'string' && u.trim().length > 0;
+
+const fastAddress = (u: unknown): Address | undefined => {
+  if (!isFields(u)) return undefined;
+  const { address_line_1, city, state, zipcode, address_line_2 } = u;
+  if (!nonEmpty(address_line_1) || !nonEmpty(city) || typeof state !== 'string' || typeof zipcode !== 'string')
+    return undefined;
+  const upper = state.toUpperCase();
+  if (!US_STATE_CODES.has(upper) || !ZIPCODE.test(zipcode)) return undefined;
+  const out: { -readonly [K in keyof Address]: Address[K] } = { address_line_1, city, state: upper, zipcode };
+  if (address_line_2 === null || typeof address_line_2 === 'string') out.address_line_2 = address_line_2;
+  else if (address_line_2 !== undefined || 'address_line_2' in u) return undefined;
+  return out;
+};
+
+/**
+ * Decodes a well-formed member without the generic io-ts machinery; `undefined`
+ * means "not sure", and the structural codec then decides and explains. It
+ * never accepts what the structural codec rejects, and it builds the same value
+ * (a property test in spec/codecs holds the two together).
+ */
+const fastMember = (u: unknown): MemberInput | undefined => {
+  if (!isFields(u)) return undefined;
+  const { reference_id, first_name, last_name, date_of_birth, phone, plan_id, address, email } = u;
+  if (!nonEmpty(reference_id) || !nonEmpty(first_name) || !nonEmpty(last_name)) return undefined;
+  if (typeof date_of_birth !== 'string' || checkDate(date_of_birth) !== undefined) return undefined;
+  if (typeof phone !== 'string' || typeof plan_id !== 'string' || !PLAN_ID.test(plan_id)) return undefined;
+  const normalisedPhone = normalisePhone(phone);
+  if (normalisedPhone === undefined) return undefined;
+  const decodedAddress = fastAddress(address);
+  if (decodedAddress === undefined) return undefined;
+  const out: { -readonly [K in keyof MemberInput]: MemberInput[K] } = {
+    reference_id,
+    first_name,
+    last_name,
+    date_of_birth,
+    phone: normalisedPhone,
+    plan_id,
+    address: decodedAddress,
+  };
+  if (email === null || (typeof email === 'string' && EMAIL.test(email))) out.email = email;
+  else if (email !== undefined || 'email' in u) return undefined;
+  return out;
+};
+
+/**
+ * One member of a sync batch, checked before sending. Decoding normalises the
+ * phone to 10 digits and the state to upper case, and drops unknown keys: the
+ * decoded value is exactly what is sent. A failure lists every problem, each
+ * with its path (`address.zipcode`) and a message a person can act on.
+ *
+ * @example
+ * import { MemberInput } from 'vitable-connect-rx';
+ * import { isRight } from 'fp-ts/Either';
+ *
+ * const decoded = MemberInput.decode({
+ *   reference_id: 'EMP-001', first_name: 'Jane', last_name: 'Doe', date_of_birth: '1990-05-15',
+ *   phone: '(415) 555-0100', plan_id: 'pln_abc123',
+ *   address: { address_line_1: '123 Main St', city: 'San Francisco', state: 'ca', zipcode: '94102' },
+ * });
+ * isRight(decoded) && decoded.right.phone; // '4155550100'
+ */
+export const MemberInput: t.Type<MemberInput, MemberInput, unknown> = new t.Type<MemberInput, MemberInput, unknown>(
+  'MemberInput',
+  MemberInputStructure.is,
+  (u, c) => {
+    const fast = fastMember(u);
+    return fast !== undefined
+      ? t.success(fast)
+      : MemberInputStructure.validate(u, t.appendContext(c, '', MemberInputStructure, u));
+  },
+  MemberInputStructure.encode,
+);

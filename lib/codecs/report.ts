@@ -28,6 +28,7 @@ const pathOf = (context: t.Context): string => {
   for (let i = 1; i < context.length; i++) {
     if (isComposite(context[i - 1]!.type)) continue;
     const key = context[i]!.key;
+    if (key === '') continue;
     path += /^\d+$/.test(key) ? `[${key}]` : path === '' ? key : `.${key}`;
   }
   return path;

@@ -1,4 +1,5 @@
-import { Address, MemberInput } from '../../codecs';
+import { Address } from '../../codecs';
+import { MemberInputStructure } from '../../codecs/member';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -20,7 +21,7 @@ export interface RosterColumns {
   readonly address: ReadonlySet<string>;
 }
 
-const [memberRequired, memberOptional] = MemberInput.type.types;
+const [memberRequired, memberOptional] = MemberInputStructure.type.types;
 const [addressRequired, addressOptional] = Address.type.types;
 
 /**
