@@ -9,6 +9,7 @@ import { openRoster } from '../../lib/cli/roster/open-roster';
 import { readCsvRoster } from '../../lib/cli/roster/read-csv-roster';
 import { readNdjsonRoster } from '../../lib/cli/roster/read-ndjson-roster';
 import type { RosterRecord } from '../../lib/cli/roster/roster-record';
+import { ROSTER_COLUMNS } from '../../lib/cli/roster/roster-columns';
 import { SourcePositions } from '../../lib/cli/source-positions';
 import { CSV_HEADER } from './roster-files';
 
@@ -37,6 +38,25 @@ const countingSource = (rows: number, makeRow: (i: number) => string, head = '')
   }
   return { stream: Readable.from(chunks(), { objectMode: false }), produced: () => produced };
 };
+
+describe('ROSTER_COLUMNS', () => {
+  it('lists the MemberInput fields with the address flattened, the optional ones last', () => {
+    expect(CSV_HEADER.split(',')).to.have.members([...ROSTER_COLUMNS.all]);
+    expect(ROSTER_COLUMNS.all).to.have.length(12);
+    expect([...ROSTER_COLUMNS.required]).to.deep.equal(
+      'reference_id first_name last_name date_of_birth phone plan_id address_line_1 city state zipcode'.split(
+        ' ',
+      ),
+    );
+    expect([...ROSTER_COLUMNS.address]).to.have.members([
+      'address_line_1',
+      'address_line_2',
+      'city',
+      'state',
+      'zipcode',
+    ]);
+  });
+});
 
 describe('readCsvRoster', () => {
   it('yields one member per row, the address gathered and empty cells absent', async () => {
@@ -200,12 +220,11 @@ describe('openRoster', () => {
     writeFileSync(join(dir, 'r.csv'), `${CSV_HEADER}\n${ROW}\n`);
     writeFileSync(join(dir, 'r.jsonl'), '{"reference_id":"A"}\n');
     writeFileSync(join(dir, 'r.txt'), '  {"reference_id":"A"}\n');
-    expect((await openRoster(join(dir, 'r.csv'), { stdin: Readable.from([]) })).format).to.equal(
-      'csv',
-    );
-    expect((await openRoster(join(dir, 'r.jsonl'), { stdin: Readable.from([]) })).format).to.equal(
-      'ndjson',
-    );
+    const csv = await openRoster(join(dir, 'r.csv'), { stdin: Readable.from([]) });
+    const jsonl = await openRoster(join(dir, 'r.jsonl'), { stdin: Readable.from([]) });
+    expect([csv.format, jsonl.format]).to.deep.equal(['csv', 'ndjson']);
+    csv.close();
+    jsonl.close();
     const sniffed = await openRoster(join(dir, 'r.txt'), { stdin: Readable.from([]) });
     expect(sniffed.format).to.equal('ndjson');
     expect(await collect(sniffed.records)).to.have.length(1);
