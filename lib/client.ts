@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { AxiosInstance } from 'axios';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import * as E from 'fp-ts/Either';
 import { ConfigError, formatIssues, registerSecret } from './errors';
@@ -113,7 +112,7 @@ const isLogger = (u: unknown): u is Logger =>
   typeof u.debug === 'function';
 
 /** An axios instance is a function with a `request` method. */
-const isAxiosInstance = (u: unknown): u is AxiosInstance =>
+const isAxiosInstance = (u: unknown): u is NonNullable<ClientOptions['axios']> =>
   (typeof u === 'function' || (typeof u === 'object' && u !== null)) &&
   'request' in u &&
   typeof u.request === 'function';

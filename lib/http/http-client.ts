@@ -18,6 +18,7 @@ import {
   DecodeError,
   TimeoutError,
   ValidationError,
+  type Issue,
   type RequestInfo,
   type VitableError,
 } from '../errors';
@@ -165,6 +166,36 @@ const interpret = <A>(
   )(decoder.decode(raw.body));
 };
 
+/** `options.idempotencyKey` when it is a usable string; never throws, even on hostile objects. */
+const givenKey = (options: unknown): string | undefined => {
+  try {
+    const key =
+      typeof options === 'object' && options !== null && 'idempotencyKey' in options
+        ? options.idempotencyKey
+        : undefined;
+    return typeof key === 'string' && key.trim() !== '' ? key : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Checks the request options and builds the endpoint; even a throwing getter becomes an issue. */
+const checkArguments = <A>(
+  options: unknown,
+  build: () => Validation<Endpoint<A>>,
+): Validation<{ options: CheckedRequestOptions; endpoint: Endpoint<A> }> => {
+  try {
+    return validateAll({ options: requestOptions(options), endpoint: build() });
+  } catch (e) {
+    return E.left([
+      {
+        path: 'arguments',
+        message: `could not be read: ${e instanceof Error ? e.message : String(e)}`,
+      },
+    ]);
+  }
+};
+
 const abortable = <A>(
   source: Observable<A>,
   signal: AbortSignalLike,
@@ -304,7 +335,9 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
       }),
       tap({
         error: (error: unknown) =>
-          log.error(error instanceof Error ? error.message : String(error)),
+          (error instanceof AbortError ? log.debug : log.error)(
+            error instanceof Error ? error.message : String(error),
+          ),
       }),
     );
     return options.signal === undefined ? result$ : abortable(result$, options.signal, info);
@@ -316,19 +349,11 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
     options: unknown,
     build: () => Validation<Endpoint<A>>,
   ): Observable<A> => {
-    const given =
-      typeof options === 'object' && options !== null && 'idempotencyKey' in options
-        ? options.idempotencyKey
-        : undefined;
     const idempotencyKey =
-      method !== 'POST'
-        ? undefined
-        : typeof given === 'string' && given.trim() !== ''
-          ? given
-          : deps.newIdempotencyKey();
+      method === 'POST' ? (givenKey(options) ?? deps.newIdempotencyKey()) : undefined;
     return defer(() =>
       E.match(
-        (issues: ReadonlyArray<{ path: string; message: string }>): Observable<A> =>
+        (issues: ReadonlyArray<Issue>): Observable<A> =>
           throwError(() => new ValidationError(context, issues)),
         ({
           options: checked,
@@ -337,7 +362,7 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
           options: CheckedRequestOptions;
           endpoint: Endpoint<A>;
         }) => execute(method, endpoint, checked, idempotencyKey),
-      )(validateAll({ options: requestOptions(options), endpoint: build() })),
+      )(checkArguments(options, build)),
     );
   };
 

@@ -37,6 +37,11 @@ export interface RawResponse {
 /**
  * A new axios instance for a client that was not given one.
  *
+ * @example
+ * // internal (lib/http/send.ts): createClient() without an `axios` option uses it
+ * import { createClient } from 'vitable-connect-rx';
+ * createClient(); // requests go through newAxiosInstance()
+ *
  * @internal
  */
 export const newAxiosInstance = (): AxiosInstance => axios.create();

@@ -52,7 +52,16 @@ const issue = (path: string, message: string): ReadonlyArray<Issue> => [{ path, 
 const kindOf = (u: unknown): string =>
   u === null ? 'null' : Array.isArray(u) ? 'array' : typeof u;
 
-/** True for plain objects (not arrays, not null). @internal */
+/**
+ * True for objects that are not arrays and not null.
+ *
+ * @example
+ * // internal (lib/http/validate.ts), not part of the package root
+ * isRecord({ page: 1 }); // true
+ * isRecord([1]);         // false
+ *
+ * @internal
+ */
 export const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === 'object' && u !== null && !Array.isArray(u);
 
@@ -116,6 +125,11 @@ export const integerIn = (
  * An optional params object: `undefined` reads as `{}`; anything else that is
  * not a plain object is an issue.
  *
+ * @example
+ * // internal (lib/http/validate.ts), not part of the package root
+ * paramsObject('params', undefined); // Right({})
+ * paramsObject('params', 'page 2');  // Left([{ path: 'params', message: 'must be an object, got string' }])
+ *
  * @internal
  */
 export const paramsObject = (
@@ -158,6 +172,11 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * A headers object: token names, string values without line breaks.
+ *
+ * @example
+ * // internal (lib/http/validate.ts), not part of the package root
+ * headersRecord('options.headers', { 'X-Trace': 'abc' }); // Right({ 'X-Trace': 'abc' })
+ * headersRecord('options.headers', { 'X-Trace': 1 });     // Left([{ path: 'options.headers.X-Trace', … }])
  *
  * @internal
  */

@@ -751,5 +751,27 @@ describe('makeHttp (the request pipeline, through the client)', () => {
       await idle();
       expect(scope.isDone()).to.equal(false);
     });
+
+    it('turns throwing getters in options or params into a ValidationError, never a synchronous throw', () => {
+      const hostile = new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error('no reading');
+          },
+          has: () => {
+            throw new Error('no asking');
+          },
+        },
+      );
+      const client = testClient();
+      let r: ReturnType<typeof collect> | undefined;
+      expect(
+        () => (r = collect(client.groups.create(hostile as never, hostile as never))),
+      ).not.to.throw();
+      expect(r?.error).to.be.instanceOf(ValidationError);
+      expect(() => (r = collect(client.groups.list(hostile as never)))).not.to.throw();
+      expect(r?.error).to.be.instanceOf(ValidationError);
+    });
   });
 });
