@@ -71,12 +71,17 @@ export const createSyncOutput = (options: SyncOutputOptions): SyncOutput => {
       },
       Presets.shades_classic,
     );
-    bar.start(1, 0, { read: '0', synced: '0', failed: '0', invalid: '0', rate: '0' });
   }
+  let barStarted = false;
 
   const onProgress = (e: Extract<CliSyncEvent, { type: 'progress' }>): void => {
     const done = e.invalid + e.failed + e.synced;
     if (bar) {
+      // started at the first progress, so that what a command prints before the sync stays above the bar
+      if (!barStarted) {
+        barStarted = true;
+        bar.start(1, 0, { read: '0', synced: '0', failed: '0', invalid: '0', rate: '0' });
+      }
       const total = Math.max(options.estimateTotal?.(e.read) ?? e.read, done, 1);
       bar.setTotal(total);
       bar.update(done, {
@@ -146,7 +151,7 @@ export const createSyncOutput = (options: SyncOutputOptions): SyncOutput => {
       if (stopped) return;
       stopped = true;
       flush();
-      bar?.stop();
+      if (barStarted) bar?.stop();
     },
   };
 };
