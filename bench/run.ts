@@ -52,7 +52,12 @@ const main = async (): Promise<void> => {
   const previous = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as BenchFile) : undefined;
   const kept =
     only.length > 0 && previous !== undefined && previous.mode === (mode.quick ? 'quick' : 'full')
-      ? previous.results.filter((r) => !produced.some((p) => p.id === r.id))
+      ? previous.results
+          .filter((r) => !produced.some((p) => p.id === r.id))
+          .map((r) => {
+            const note = `Kept from the run of ${previous.startedAt} (BENCH_ONLY ran the others later).`;
+            return r.notes.some((n) => n.startsWith('Kept from')) ? r : { ...r, notes: [...r.notes, note] };
+          })
       : [];
   const results = [...produced, ...kept].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
   const out: BenchFile = {
