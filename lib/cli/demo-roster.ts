@@ -1,4 +1,5 @@
 import type { MemberFailure, SyncReport } from '../pipelines/sync-events';
+import { mulberry32 } from '../util/mulberry32';
 
 /** A problem planted in the demo roster on purpose, and how it must be reported. */
 export interface PlantedProblem {
@@ -56,22 +57,6 @@ const PROBLEMS: ReadonlyArray<PlantedProblem['what']> = [
   'plan unknown to the server',
 ];
 
-/**
- * A small seeded generator (mulberry32): the demo roster is the same on every
- * run with the same seed.
- *
- * @internal
- */
-const mulberry32 = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 /**
  * Generates the demo roster: `size` plausible members on the given plans,

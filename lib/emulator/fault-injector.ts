@@ -1,4 +1,5 @@
 import type { FaultOptions } from './types';
+import { mulberry32 } from '../util/mulberry32';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -22,25 +23,6 @@ const NONE: FaultOutcome = { latencyMs: 0 };
 // utils
 // -------------------------------------------------------------------------------------
 
-/**
- * mulberry32: a tiny, fast 32-bit PRNG; the same seed gives the same sequence.
- *
- * @internal
- * @example
- * // internal to the emulator (lib/emulator/fault-injector.ts)
- * const next = mulberry32(42);
- * next(); // a number in [0, 1), the same on every run
- */
-export const mulberry32 = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 const checkRate = (name: string, value: number | undefined): void => {
   if (value !== undefined && !(value >= 0 && value <= 1))

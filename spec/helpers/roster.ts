@@ -6,6 +6,7 @@
 //   unknown-plan  passes local validation, the server fails it ("Invalid plan_id")
 //   invalid       fails local validation (one of several faults, in turn)
 //   repeat        repeats the reference_id of an earlier locally-valid member
+import { mulberry32 } from '../../lib/util/mulberry32';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -59,16 +60,7 @@ export const UNKNOWN_PLAN_ID = 'pln_does_not_exist';
 // -------------------------------------------------------------------------------------
 
 /** A small seeded PRNG (mulberry32), numbers in [0, 1). */
-export const seededRandom = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+export const seededRandom = mulberry32;
 
 const FIRST = ['Jane', 'John', 'Ana', 'Li', 'Omar', 'Zoë', 'Priya', 'Kwame', 'Sofía', 'Mateo'];
 const LAST = ['Doe', 'Smith', 'García', 'Nguyen', 'Okafor', 'Kowalski', 'Haddad', 'Tanaka'];
