@@ -72,6 +72,6 @@ export interface GroupListParams {
 export interface GroupListAllParams {
   /** Items per page, 1 to 100 (default 100). */
   readonly limit?: number;
-  /** Pages fetched ahead of the consumer, in order (default 1). */
+  /** How many pages may be in flight ahead of what was emitted, kept in order (default 1: one at a time). */
   readonly prefetch?: number;
 }

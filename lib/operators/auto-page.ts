@@ -13,8 +13,10 @@ export interface PageLike<T> {
 /** Options of {@link autoPage}. */
 export interface AutoPageOptions {
   /**
-   * Pages requested ahead of the one the consumer is waiting for, once the
-   * first page has told how many there are (default 1; 0 = strictly one at a time).
+   * Pages requested ahead of the consumer: at most this many pages are in
+   * flight (requested, not yet emitted) at any time, once the first page has
+   * told how many there are (default 1: strictly one at a time, like a plain
+   * loop; 0 counts as 1, since the page the consumer waits for must be fetched).
    */
   readonly prefetch?: number;
 }
@@ -31,9 +33,10 @@ type Slot<T> =
  * Lazily walks a paginated list, emitting every item in page order.
  *
  * Page 1 is fetched alone (it tells `total_pages`). After a page's items have
- * been emitted, and only if the consumer is still subscribed, pages are
- * requested up to `prefetch` beyond the next one needed, never past
- * `total_pages`. Pages that arrive early wait their turn, so the order is
+ * been emitted, and only if the consumer is still subscribed, the following
+ * pages are requested so that at most `prefetch` pages are in flight ahead of
+ * what has been emitted (at least one: the page the consumer waits for),
+ * never past `total_pages`. Pages that arrive early wait their turn, so the order is
  * kept. It completes after the last page or on the first empty page; an error
  * of a page is delivered in its turn. Unsubscribing (e.g. `take(n)`)
  * unsubscribes every page in flight.
@@ -113,7 +116,8 @@ export const autoPage = <T>(
     };
 
     const fill = (): void => {
-      const limit = totalPages === undefined ? 1 : Math.min(totalPages, next + prefetch);
+      const ahead = Math.max(1, prefetch);
+      const limit = totalPages === undefined ? 1 : Math.min(totalPages, next - 1 + ahead);
       while (!subscriber.closed && launched < limit) {
         launched += 1;
         launch(launched);

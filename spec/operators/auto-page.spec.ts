@@ -18,7 +18,7 @@ const page = (n: number, size: number, total: number): PageLike<string> => ({
 });
 
 describe('autoPage', () => {
-  it('emits every item of every page in order and completes after total_pages', () => {
+  it('emits every item of every page in order and completes after total_pages (prefetch 0 counts as 1)', () => {
     newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const pages = [1, 2, 3].map((n) => cold('10ms (a|)', { a: page(n, 2, 5) }));
       const result = autoPage((n) => pages[n - 1]!, { prefetch: 0 });
@@ -35,7 +35,22 @@ describe('autoPage', () => {
     });
   });
 
-  it('keeps prefetch pages in flight ahead and holds a page that arrives early until its turn', () => {
+  it('with the default prefetch 1 requests one page at a time, each after the one before was emitted', () => {
+    newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const pages = [1, 2, 3].map((n) => cold('10ms (a|)', { a: page(n, 2, 5) }));
+      expectObservable(autoPage((n) => pages[n - 1]!)).toBe('10ms (ab) 6ms (cd) 6ms (e|)', {
+        a: 'i1',
+        b: 'i2',
+        c: 'i3',
+        d: 'i4',
+        e: 'i5',
+      });
+      expectSubscriptions(pages[1]!.subscriptions).toBe('10ms ^ 9ms !');
+      expectSubscriptions(pages[2]!.subscriptions).toBe('20ms ^ 9ms !');
+    });
+  });
+
+  it('keeps at most prefetch pages in flight ahead and holds a page that arrives early until its turn', () => {
     newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const pages = [
         cold('10ms (a|)', { a: page(1, 1, 4) }),
@@ -43,8 +58,8 @@ describe('autoPage', () => {
         cold('10ms (a|)', { a: page(3, 1, 4) }), // fast: waits for page 2
         cold('10ms (a|)', { a: page(4, 1, 4) }),
       ];
-      const result = autoPage((n) => pages[n - 1]!, { prefetch: 1 });
-      // page 1 at 10, then pages 2 and 3 requested; page 3 ready at 20 but emitted after page 2 (60);
+      const result = autoPage((n) => pages[n - 1]!, { prefetch: 2 });
+      // page 1 at 10, then pages 2 and 3 requested (two in flight); page 3 ready at 20 but emitted after page 2 (60);
       // only then is page 4 requested (60), emitted at 70
       expectObservable(result).toBe('10ms a 49ms (bc) 6ms (d|)', {
         a: 'i1',
@@ -109,7 +124,7 @@ describe('autoPage', () => {
       const p3 = cold<PageLike<string>>('-#', undefined, new Error('page 3 failed'));
       const p4 = cold<PageLike<string>>('----------(a|)', { a: page(4, 1, 4) });
       const pages = [undefined, cold('-(a|)', { a: page(1, 1, 4) }), p2, p3, p4];
-      expectObservable(autoPage((n) => pages[n]!, { prefetch: 2 })).toBe(
+      expectObservable(autoPage((n) => pages[n]!, { prefetch: 3 })).toBe(
         '-a---(b#)',
         { a: 'i1', b: 'i2' },
         new Error('page 3 failed'),
@@ -134,7 +149,7 @@ describe('autoPage', () => {
       const p3 = cold<PageLike<string>>('------(a|)', { a: page(3, 1, 3) });
       const pages = [undefined, cold('-(a|)', { a: page(1, 1, 3) }), p2, p3];
       expectObservable(
-        autoPage((n) => pages[n]!, { prefetch: 1 }),
+        autoPage((n) => pages[n]!, { prefetch: 2 }),
         '^--!',
       ).toBe('-a-', { a: 'i1' });
       expectSubscriptions(p2.subscriptions).toBe('-^-!');

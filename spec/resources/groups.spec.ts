@@ -176,10 +176,10 @@ describe('client.groups', () => {
     describe('prefetch (replies answered by hand, in any order)', () => {
       const pageOf = (h: HeldRequest): number => Number(new URL(h.url).searchParams.get('page'));
 
-      it('requests the next page and up to prefetch more, and emits a page that arrives early only in its turn', async () => {
+      it('keeps at most prefetch pages in flight, and emits a page that arrives early only in its turn', async () => {
         const { instance, held } = manualAxios();
         const r = collect(
-          testClient({ axios: instance }).groups.listAll({ limit: 2, prefetch: 2 }),
+          testClient({ axios: instance }).groups.listAll({ limit: 2, prefetch: 3 }),
         );
         await waitFor(() => held.length === 1, 'page 1 requested');
         held[0]!.respond(200, groupPage(1, 2, 10)); // 5 pages
@@ -203,11 +203,9 @@ describe('client.groups', () => {
         expect(held).to.have.length(5);
       });
 
-      it('with prefetch 0 requests one page at a time', async () => {
+      it('with the default prefetch 1 (and with 0) requests one page at a time', async () => {
         const { instance, held } = manualAxios();
-        const r = collect(
-          testClient({ axios: instance }).groups.listAll({ limit: 2, prefetch: 0 }),
-        );
+        const r = collect(testClient({ axios: instance }).groups.listAll({ limit: 2 }));
         for (let page = 1; page <= 3; page++) {
           await waitFor(() => held.length === page, `page ${page} requested`);
           await idle();
@@ -221,7 +219,7 @@ describe('client.groups', () => {
       it('aborts the pages in flight when the consumer unsubscribes', async () => {
         const { instance, held } = manualAxios();
         const r = collect(
-          testClient({ axios: instance }).groups.listAll({ limit: 2, prefetch: 1 }),
+          testClient({ axios: instance }).groups.listAll({ limit: 2, prefetch: 2 }),
         );
         await waitFor(() => held.length === 1, 'page 1 requested');
         held[0]!.respond(200, groupPage(1, 2, 6));
