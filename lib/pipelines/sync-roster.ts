@@ -19,6 +19,7 @@ import {
   type ToSyncBatchesOptions,
 } from '../operators/to-sync-batches';
 import type { VitableConnect } from '../types';
+import { ReferenceIdSet } from './reference-id-set';
 import { PENDING, rosterReader, type Pulled, type RosterSource } from './roster-source';
 import type { MemberFailure, ProgressEvent, SyncEvent, SyncReport } from './sync-events';
 
@@ -122,7 +123,7 @@ const resolveOptions = (groupId: unknown, members: unknown, options: SyncRosterO
  *   whose `reference_id` was already taken by an earlier *valid* member of this
  *   roster (the first valid occurrence wins and is sent once; an earlier invalid
  *   occurrence does not block a later valid one), and a member too large for a
- *   batch of its own (`maxBytes`). Only the set of accepted `reference_id`s is
+ *   batch of its own (`maxBytes`). Only the set of accepted `reference_id`s (kept off the heap, about 30 bytes an id, see `ReferenceIdSet`) is
  *   kept in memory for this, plus the failures list.
  * - **Back-pressure.** At most `concurrency` batches are submitted but not yet
  *   completed or failed; the source is read only while there is room, so the
@@ -191,7 +192,7 @@ export const syncRoster = (
 
     // ----- state (no per-member state beyond `seen` and `failures`)
     const startMs = now();
-    const seen = new Set<string>();
+    const seen = new ReferenceIdSet(); // off-heap, ~30 bytes an id: the heap stays flat
     const failures: MemberFailure[] = [];
     const requestIds: string[] = [];
     const batcher = new SyncBatcher<Slot>(maxMembers, maxBytes);
@@ -261,12 +262,11 @@ export const syncRoster = (
         const bytes = memberBytes(member);
         if (batcher.tooLarge(bytes)) {
           reject(index, ref, [{ path: '', message: oversizeMessage(bytes, maxBytes) }]);
-        } else if (seen.has(ref)) {
+        } else if (!seen.add(ref)) {
           reject(index, ref, [
             { path: 'reference_id', message: `repeats "${ref}" of an earlier member of this roster; it is sent once` },
           ]);
         } else {
-          seen.add(ref);
           batcher.push({ member, index }, bytes, submit);
         }
       }

@@ -1,0 +1,66 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { fnv1a, ReferenceIdSet } from '../../lib/pipelines/reference-id-set';
+
+const hashOf = (id: string): number => {
+  const bytes = Buffer.from(id);
+  return fnv1a(bytes, 0, bytes.length);
+};
+
+// Two ids of the same length whose 32-bit FNV-1a hashes collide (found once by a birthday search).
+const COLLIDING: [string, string] = ['EMP-0720089', 'EMP-1214000'];
+
+describe('ReferenceIdSet', () => {
+  it('answers add and has exactly like a Set<string>, for any strings (unicode, empty, long)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('EMP-1', 'EMP-2', '', 'é')), {
+          maxLength: 300,
+        }),
+        (ids) => {
+          const ours = new ReferenceIdSet();
+          const reference = new Set<string>();
+          for (const id of ids) {
+            expect(ours.has(id)).to.equal(reference.has(id));
+            expect(ours.add(id)).to.equal(!reference.has(id));
+            reference.add(id);
+            expect(ours.size).to.equal(reference.size);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('stays exact through many growths of its table and buffer (200,000 ids)', () => {
+    const ids = new ReferenceIdSet();
+    for (let i = 0; i < 200_000; i++) expect(ids.add(`EMP-${i}`)).to.equal(true);
+    expect(ids.size).to.equal(200_000);
+    for (let i = 0; i < 200_000; i += 997) expect(ids.add(`EMP-${i}`)).to.equal(false);
+    expect(ids.has('EMP-200000')).to.equal(false);
+    expect(ids.has('EMP-199999')).to.equal(true);
+    expect(ids.size).to.equal(200_000);
+  });
+
+  it('decides by the bytes, not by the hash: two ids with the same hash are both kept', () => {
+    const [a, b] = COLLIDING;
+    expect(a).to.not.equal(b);
+    expect(hashOf(a)).to.equal(hashOf(b));
+    const ids = new ReferenceIdSet();
+    expect(ids.add(a)).to.equal(true);
+    expect(ids.has(b)).to.equal(false);
+    expect(ids.add(b)).to.equal(true);
+    expect(ids.add(a)).to.equal(false);
+    expect(ids.add(b)).to.equal(false);
+    expect(ids.size).to.equal(2);
+  });
+
+  it('tells apart ids whose bytes differ only in length or in one character', () => {
+    const ids = new ReferenceIdSet();
+    expect(ids.add('ab')).to.equal(true);
+    expect(ids.add('abc')).to.equal(true);
+    expect(ids.add('a')).to.equal(true);
+    expect(ids.add('ab')).to.equal(false);
+    expect(ids.has('ac')).to.equal(false);
+  });
+});
