@@ -38,15 +38,39 @@ export const ENVELOPE_BYTES = Buffer.byteLength(JSON.stringify({ members: [] }),
  *
  * @internal
  */
-export const memberBytes = (member: unknown): number => {
-  const json = JSON.stringify(member) ?? 'null';
-  // Buffer.byteLength is exact; a cheap ASCII check first saves it for most rosters.
-  return isAscii(json) ? json.length : Buffer.byteLength(json, 'utf8');
+export const memberBytes = (member: unknown): number => jsonBytes(member);
+
+/** Strings JSON writes as they are between two quotes: printable ASCII but `"` and `\\`. */
+const VERBATIM = /^[\x20\x21\x23-\x5b\x5d-\x7f]*$/;
+
+const isPlainObject = (v: object): v is Readonly<Record<string, unknown>> => {
+  const proto: unknown = Object.getPrototypeOf(v);
+  return (proto === Object.prototype || proto === null) && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
 };
 
-// eslint-disable-next-line no-control-regex
-const NON_ASCII = /[^\x00-\x7f]/;
-const isAscii = (s: string): boolean => !NON_ASCII.test(s);
+/**
+ * UTF-8 bytes of `JSON.stringify(value)`, counted without building the string
+ * for the plain objects and verbatim strings a roster is made of (everything
+ * else is stringified and measured). A property test holds it equal to
+ * `Buffer.byteLength(JSON.stringify(value))`.
+ */
+const jsonBytes = (value: unknown): number => {
+  if (typeof value === 'string')
+    return VERBATIM.test(value) ? value.length + 2 : Buffer.byteLength(JSON.stringify(value), 'utf8');
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && isPlainObject(value)) {
+    let bytes = 2; // {}
+    let entries = 0;
+    for (const key of Object.keys(value)) {
+      const v = value[key];
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+      bytes += jsonBytes(key) + 1 + jsonBytes(v); // "key":value
+      entries++;
+    }
+    return bytes + Math.max(0, entries - 1); // commas
+  }
+  const json = JSON.stringify(value) ?? 'null';
+  return Buffer.byteLength(json, 'utf8');
+};
 
 /**
  * Checks batching options and fills in the defaults; bad values throw a

@@ -5,7 +5,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { isRight } from 'fp-ts/Either';
 import { MemberInput } from '../../lib/codecs';
 import { ValidationError } from '../../lib/errors';
-import { toSyncBatches } from '../../lib/operators/to-sync-batches';
+import { memberBytes, toSyncBatches } from '../../lib/operators/to-sync-batches';
 import { makeMember } from '../helpers/roster';
 
 const member = (i: number, extra = ''): MemberInput => {
@@ -183,5 +183,33 @@ describe('toSyncBatches', () => {
     // a loose bound (the machine is shared; unloaded it does 700,000+/s): re-serialising the
     // open batch on every member would be ~250 times slower with batches of 500
     expect(input.length / seconds).to.be.above(100_000);
+  });
+});
+
+describe('memberBytes', () => {
+  it('equals the UTF-8 bytes of JSON.stringify for any JSON-like value (unicode, escapes, nesting, undefined fields)', () => {
+    const value = fc.letrec((tie) => ({
+      leaf: fc.oneof(
+        fc.string({ unit: 'binary' }),
+        fc.string(),
+        fc.constantFrom('"', '\\', '\n', '\u2028', 'é', '😀', ''),
+        fc.integer(),
+        fc.double(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.constant(undefined),
+      ),
+      node: fc.oneof(
+        { weight: 3, arbitrary: tie('leaf') },
+        { weight: 1, arbitrary: fc.dictionary(fc.string({ unit: 'binary' }), tie('node'), { maxKeys: 5 }) },
+        { weight: 1, arbitrary: fc.array(tie('node'), { maxLength: 4 }) },
+      ),
+    })).node;
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), value, { maxKeys: 8 }), (member) => {
+        expect(memberBytes(member)).to.equal(Buffer.byteLength(JSON.stringify(member), 'utf8'));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
