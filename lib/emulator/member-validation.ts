@@ -52,20 +52,29 @@ const optionalText = (
   return value;
 };
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
 const checkBirthDate = (s: string, todayUtc: number): string | undefined => {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   if (!m) return 'date_of_birth must be a date as YYYY-MM-DD';
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
+  // years 0000–0099 are refused too (Date.UTC would read them as 1900–1999)
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && isLeapYear(y) ? 29 : DAYS_IN_MONTH[mo - 1]!))
     return 'date_of_birth is not a real calendar date';
-  if (date.getTime() > todayUtc) return 'date_of_birth must not be in the future';
+  if (Date.UTC(y, mo - 1, d) > todayUtc) return 'date_of_birth must not be in the future';
   return undefined;
 };
 
+/** The last `startOfUtcDay` computed (a batch is validated at one instant). */
+let lastDay = { nowMs: Number.NaN, startMs: 0 };
+
 const startOfUtcDay = (nowMs: number): number => {
-  const now = new Date(nowMs);
-  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  if (lastDay.nowMs !== nowMs) {
+    const now = new Date(nowMs);
+    lastDay = { nowMs, startMs: Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) };
+  }
+  return lastDay.startMs;
 };
 
 // -------------------------------------------------------------------------------------

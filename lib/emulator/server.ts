@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fingerprint } from './canonical-json';
+import { fingerprint, requestFingerprint } from './canonical-json';
 import { FaultInjector, type FaultOutcome } from './fault-injector';
 import { IdempotencyStore, type StoredResponse } from './idempotency-store';
 import { randomId, type IdGenerator } from './ids';
@@ -378,10 +378,13 @@ export class EmulatorServer {
       );
     }
 
+    // the sync payload is fingerprinted once: for the duplicate-batch count and within the request's fingerprint
+    const payloadPrint = route.kind === 'sync-submit' ? fingerprint(body['members']) : undefined;
+
     // idempotency: replay, conflict, or hold the key while this request runs
     let replay: StoredResponse | undefined;
     if (idempotencyKey !== undefined) {
-      const print = fingerprint({ method, path: url.pathname, body });
+      const print = requestFingerprint(method, url.pathname, body, payloadPrint === undefined ? {} : { members: payloadPrint });
       for (;;) {
         const lookup = this.idempotency.begin(org.id, idempotencyKey, print);
         if (lookup.kind === 'pending') {
@@ -419,7 +422,7 @@ export class EmulatorServer {
       return this.send(ex, { ...replay, headers: { 'idempotent-replayed': 'true' } });
     }
 
-    const answer = this.execute(route, org, url.searchParams, body);
+    const answer = this.execute(route, org, url.searchParams, body, payloadPrint);
     const text = JSON.stringify(answer.body);
     if (idempotencyKey !== undefined) {
       if (answer.status >= 200 && answer.status < 300)
@@ -456,7 +459,13 @@ export class EmulatorServer {
   }
 
   /** The effect of a valid request on the state, and its answer. */
-  private execute(route: Route, org: Organization, query: URLSearchParams, body: Record<string, unknown>): Answer {
+  private execute(
+    route: Route,
+    org: Organization,
+    query: URLSearchParams,
+    body: Record<string, unknown>,
+    payloadPrint: string | undefined,
+  ): Answer {
     const groupNotFound = (): Answer =>
       fail(404, 'not_found_error', `Group ${route.groupId} not found in organization ${org.id}`);
     switch (route.kind) {
@@ -483,7 +492,7 @@ export class EmulatorServer {
       case 'sync-submit': {
         const checked = checkSyncBody(body, this.options.maxMembersPerSync);
         if (!checked.ok) return invalid(checked.problems);
-        const submission = this.state.acceptSync(org.id, route.groupId, checked.value);
+        const submission = this.state.acceptSync(org.id, route.groupId, checked.value, payloadPrint);
         if (submission === undefined) return groupNotFound();
         const requestId = submission.request_id;
         this.schedule(() => this.state.processThrough(requestId), this.options.processingDelayMs);

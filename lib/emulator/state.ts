@@ -50,6 +50,8 @@ interface SyncRecord {
   results: SyncResults | null;
   /** The payload, kept only until processed. */
   pending: ReadonlyArray<unknown> | null;
+  /** {@link fingerprint} of the payload, kept only until processed. */
+  payloadPrint: string | null;
 }
 
 /** Counters the state keeps for `stats()`. */
@@ -61,10 +63,29 @@ export interface StateCounters {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-const sameMember = (a: StoredMember, b: Omit<StoredMember, 'id'>): boolean => {
-  const { id: _id, ...fields } = a;
-  return fingerprint(fields) === fingerprint(b);
+/** Equal as JSON data: fields holding `undefined` count as absent; `skip` is ignored at the top level. */
+const sameData = (a: unknown, b: unknown, skip?: string): boolean => {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  let defined = 0;
+  for (const key in ra) {
+    if (key === skip || ra[key] === undefined) continue;
+    if (!Object.prototype.hasOwnProperty.call(rb, key) || !sameData(ra[key], rb[key])) return false;
+    defined++;
+  }
+  for (const key in rb) if (key !== skip && rb[key] !== undefined) defined--;
+  return defined === 0;
 };
+
+/** The stored member and the new one have the same fields (the stored id aside). */
+const sameMember = (a: StoredMember, b: Omit<StoredMember, 'id'>): boolean => sameData(a, b, 'id');
 
 // -------------------------------------------------------------------------------------
 // state
@@ -156,8 +177,16 @@ export class EmulatorState {
 
   // ------------------------------------------------------------------ member sync
 
-  /** Queues a batch (already checked to be an array of objects); `undefined` for an unknown group. */
-  acceptSync(organizationId: string, groupId: string, members: ReadonlyArray<unknown>): SyncSubmission | undefined {
+  /**
+   * Queues a batch (already checked to be an array of objects); `undefined` for an unknown group.
+   * `payloadPrint` is `fingerprint(members)` when the caller already has it.
+   */
+  acceptSync(
+    organizationId: string,
+    groupId: string,
+    members: ReadonlyArray<unknown>,
+    payloadPrint?: string,
+  ): SyncSubmission | undefined {
     if (this.groupRecord(organizationId, groupId) === undefined) return undefined;
     const now = this.options.now();
     const record: SyncRecord = {
@@ -169,6 +198,7 @@ export class EmulatorState {
       completedMs: null,
       results: null,
       pending: members,
+      payloadPrint: payloadPrint ?? fingerprint(members),
     };
     this.syncs.set(record.request_id, record);
     this.queue.push(record.request_id);
@@ -275,11 +305,12 @@ export class EmulatorState {
 
     let seenPayloads = this.processedPayloads.get(record.group_id);
     if (seenPayloads === undefined) this.processedPayloads.set(record.group_id, (seenPayloads = new Set()));
-    const print = fingerprint(payload);
+    const print = record.payloadPrint ?? fingerprint(payload);
     if (seenPayloads.has(print)) this.counters.duplicateBatches++;
     else seenPayloads.add(print);
 
     record.pending = null;
+    record.payloadPrint = null;
     record.completedMs = Math.max(now, record.acceptedMs);
     record.results = { added_group_member_ids: added, removed_group_member_ids: removed, failures };
     this.counters.batchesProcessed++;

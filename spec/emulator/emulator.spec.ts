@@ -476,6 +476,27 @@ describe('startEmulator', () => {
       expect(j((await send({ path: '/v1/groups' })).json).pagination.total).to.equal(1);
     });
 
+    it('replays a sync sent again with its members written in another key order, and refuses changed members', async () => {
+      const gid = await createGroup();
+      const members = [member('A', emu.planIds[0]!), member('B', emu.planIds[0]!)];
+      const reordered = members.map((m) => Object.fromEntries(Object.entries(m).reverse()));
+      const headers = { 'idempotency-key': 'sync-order' };
+      const first = await submit(gid, members, headers);
+      const again = await submit(gid, reordered, headers);
+      expect(again.status).to.equal(202);
+      expect(again.text).to.equal(first.text);
+      expect(again.headers['idempotent-replayed']).to.equal('true');
+      expectError(await submit(gid, [members[0], member('B', emu.planIds[1]!)], headers), 422, 'idempotency_error');
+      await waitForSync(emu.url, emu.apiKey, gid, String(j(first.json).data.request_id));
+
+      // the same payload in another key order, without a key: a second batch, counted as a duplicate
+      const other = await submit(gid, reordered);
+      const done = await waitForSync(emu.url, emu.apiKey, gid, String(j(other.json).data.request_id));
+      expect(j(done.json).data.results).to.deep.equal({ added_group_member_ids: [], removed_group_member_ids: [], failures: [] });
+      expect(emu.stats()).to.include({ idempotentReplays: 1, batchesAccepted: 2, batchesProcessed: 2, duplicateBatches: 1 });
+      expect(emu.members(gid).map((m) => m.reference_id)).to.deep.equal(['A', 'B']);
+    });
+
     it('scopes keys to the organization', async () => {
       const two = await startEmulator({ organizations: [{ apiKey: 'key-a' }, { apiKey: 'key-b' }] });
       try {

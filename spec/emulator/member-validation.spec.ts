@@ -33,4 +33,19 @@ describe('validateMember', () => {
     expect(validateMember('x', now)).to.deep.equal({ ok: false, problems: ['member must be an object, got string'] });
     expect(validateMember(member('E1', 'pln_1', { date_of_birth: '2026-01-15' }), now).ok).to.equal(true);
   });
+
+  it('accepts real calendar dates up to today and refuses impossible ones, for whichever instant it is given', () => {
+    const problem = (date_of_birth: string, at = now): string | undefined => {
+      const check = validateMember(member('E1', 'pln_1', { date_of_birth }), at);
+      return check.ok ? undefined : check.problems.join('; ');
+    };
+    for (const ok of ['2000-02-29', '2024-02-29', '1999-12-31', '0100-01-01', '2026-01-15', '1990-04-30'])
+      expect(problem(ok), ok).to.equal(undefined);
+    for (const bad of ['1900-02-29', '2023-02-29', '1990-04-31', '1990-13-01', '1990-00-10', '1990-01-00', '1990-01-32', '0099-12-31', '0000-01-01'])
+      expect(problem(bad), bad).to.equal('date_of_birth is not a real calendar date');
+    expect(problem('1990-1-01')).to.equal('date_of_birth must be a date as YYYY-MM-DD');
+    expect(problem('2026-01-16')).to.equal('date_of_birth must not be in the future');
+    expect(problem('2026-01-16', Date.parse('2026-01-16T00:00:00Z'))).to.equal(undefined);
+    expect(problem('2026-01-16', Date.parse('2026-01-15T23:59:59.999Z'))).to.equal('date_of_birth must not be in the future');
+  });
 });
