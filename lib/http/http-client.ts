@@ -1,16 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
-import {
-  concatMap,
-  defer,
-  Observable,
-  of,
-  tap,
-  throwError,
-  timeout,
-  type SchedulerLike,
-} from 'rxjs';
+import { defer, map, Observable, tap, throwError, timeout, type SchedulerLike } from 'rxjs';
 import { toIssues } from '../codecs/report';
 import {
   AbortError,
@@ -109,6 +100,9 @@ const mergeHeaders = (
       byLowerName.set(name.toLowerCase(), [name, value]);
   return Object.fromEntries(byLowerName.values());
 };
+
+const isEmpty = (record: Readonly<Record<string, string>>): boolean =>
+  Object.keys(record).length === 0;
 
 const queryString = (query: Endpoint<unknown>['query']): string => {
   if (query === undefined) return '';
@@ -275,6 +269,63 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
     );
   };
 
+  // The headers every request of this client sends, merged once: `withoutBody`
+  // for GETs, `withBody` adds the JSON Content-Type (which defaultHeaders may
+  // still override, as when everything was merged per request).
+  const coreHeaders = {
+    Accept: 'application/json',
+    'User-Agent': USER_AGENT,
+    Authorization: `Bearer ${config.apiKey}`,
+  };
+  const clientHeaders = {
+    withoutBody: mergeHeaders(coreHeaders, config.defaultHeaders),
+    withBody: mergeHeaders(
+      { ...coreHeaders, 'Content-Type': 'application/json' },
+      config.defaultHeaders,
+    ),
+  };
+
+  const requestHeaders = (
+    hasBody: boolean,
+    idempotencyKey: string | undefined,
+    options: CheckedRequestOptions,
+  ): Readonly<Record<string, string>> => {
+    const base = hasBody ? clientHeaders.withBody : clientHeaders.withoutBody;
+    // fast path: nothing per request to add, so the client's merged headers are used as they are
+    if (idempotencyKey === undefined && isEmpty(options.headers)) return base;
+    return mergeHeaders(
+      base,
+      idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey },
+      options.headers,
+    );
+  };
+
+  /** One attempt: the exchange, limited to `timeoutMs`, its answer decoded (errors thrown into the stream). */
+  const attemptOnce = <A>(
+    spec: SendSpec,
+    decoder: t.Decoder<unknown, A>,
+    timeoutMs: number,
+  ): Observable<A> =>
+    send(instance, spec).pipe(
+      timeout({
+        first: timeoutMs,
+        with: () => throwError(() => new TimeoutError(spec.info, timeoutMs)),
+        scheduler: deps.scheduler,
+      }),
+      map((raw) => {
+        if (log.enabled('debug')) {
+          const requestId = raw.headers['x-request-id'];
+          log.debug(
+            `← ${raw.status} ${spec.info.method} ${spec.info.path}${requestId ? ` (request id ${requestId})` : ''}`,
+          );
+        }
+        observeRateLimit(raw, spec.info);
+        const result = interpret(raw, decoder, spec.info);
+        if (E.isLeft(result)) throw result.left;
+        return result.right;
+      }),
+    );
+
   const execute = <A>(
     method: HttpMethod,
     endpoint: Endpoint<A>,
@@ -286,60 +337,39 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
     const spec: SendSpec = {
       method,
       url: `${config.baseURL}${endpoint.path}${queryString(endpoint.query)}`,
-      headers: mergeHeaders(
-        {
-          Accept: 'application/json',
-          'User-Agent': USER_AGENT,
-          Authorization: `Bearer ${config.apiKey}`,
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        config.defaultHeaders,
-        idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey },
-        options.headers,
-      ),
+      headers: requestHeaders(body !== undefined, idempotencyKey, options),
       info,
       ...(body === undefined ? {} : { body }),
     };
     const timeoutMs = options.timeoutMs ?? config.timeoutMs;
     const maxRetries = options.maxRetries ?? config.maxRetries;
     let attempt = 0;
-    const attempt$ = gate.wait().pipe(
-      concatMap(() => {
-        attempt += 1;
-        log.debug(`→ ${method} ${spec.url} (attempt ${attempt})`);
-        return send(instance, spec).pipe(
-          timeout({
-            first: timeoutMs,
-            with: () => throwError(() => new TimeoutError(info, timeoutMs)),
-            scheduler: deps.scheduler,
-          }),
-        );
-      }),
-      concatMap((raw) => {
-        log.debug(
-          `← ${raw.status} ${method} ${endpoint.path}${raw.headers['x-request-id'] ? ` (request id ${raw.headers['x-request-id']})` : ''}`,
-        );
-        observeRateLimit(raw, info);
-        return E.match(
-          (error: VitableError) => throwError(() => error),
-          (value: A) => of(value),
-        )(interpret(raw, endpoint.decoder, info));
-      }),
-    );
-    const result$ = attempt$.pipe(
+    // every attempt, the first and each retry, waits for the shared 429 gate
+    const attempt$ = gate.whenOpen(() => {
+      attempt += 1;
+      if (log.enabled('debug')) log.debug(`→ ${method} ${spec.url} (attempt ${attempt})`);
+      return attemptOnce(spec, endpoint.decoder, timeoutMs);
+    });
+    const retried$ = attempt$.pipe(
       retryWithPolicy({
         maxRetries,
         decide: (error, retryIndex) => decideRetry(error, retryIndex, policy),
         onRetry: (retry) => notifyRetry(retry, info, maxRetries),
         scheduler: deps.scheduler,
       }),
-      tap({
-        error: (error: unknown) =>
-          (error instanceof AbortError ? log.debug : log.error)(
-            error instanceof Error ? error.message : String(error),
-          ),
-      }),
     );
+    // the final failure is logged (an abort at debug level, anything else as an error);
+    // when logging is off (every other level includes 'error'), the step is left out
+    const result$ = log.enabled('error')
+      ? retried$.pipe(
+          tap({
+            error: (error: unknown) =>
+              (error instanceof AbortError ? log.debug : log.error)(
+                error instanceof Error ? error.message : String(error),
+              ),
+          }),
+        )
+      : retried$;
     return options.signal === undefined ? result$ : abortable(result$, options.signal, info);
   };
 

@@ -11,6 +11,11 @@ export interface Log {
   warn(message: string): void;
   info(message: string): void;
   debug(message: string): void;
+  /**
+   * Whether a message at `level` would be written: callers check it before
+   * building a message that costs something (a per-request debug line).
+   */
+  enabled(level: Exclude<LogLevel, 'off'>): boolean;
 }
 
 /** The accepted log levels, quietest first. */
@@ -30,20 +35,29 @@ export const LOG_LEVELS: ReadonlyArray<LogLevel> = ['off', 'error', 'warn', 'inf
  * const log = makeLog(console, 'warn');
  * log.debug('not printed');
  * log.warn('printed');
+ * if (log.enabled('debug')) log.debug(expensiveDescription());
  *
  * @internal
  */
 export const makeLog = (logger: Logger, level: LogLevel): Log => {
   const threshold = LOG_LEVELS.indexOf(level);
+  const enabled = (method: Exclude<LogLevel, 'off'>): boolean =>
+    LOG_LEVELS.indexOf(method) <= threshold;
   const write =
     (method: Exclude<LogLevel, 'off'>) =>
     (message: string): void => {
-      if (LOG_LEVELS.indexOf(method) > threshold) return;
+      if (!enabled(method)) return;
       try {
         logger[method](redact(`[vitable-connect-rx] ${message}`));
       } catch {
         // a broken logger must not break a request
       }
     };
-  return { error: write('error'), warn: write('warn'), info: write('info'), debug: write('debug') };
+  return {
+    error: write('error'),
+    warn: write('warn'),
+    info: write('info'),
+    debug: write('debug'),
+    enabled,
+  };
 };

@@ -1,4 +1,4 @@
-import axios, { isAxiosError, type AxiosInstance } from 'axios';
+import axios, { isAxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { Observable } from 'rxjs';
 import { ConnectionError, type RequestInfo } from '../errors';
 
@@ -45,6 +45,20 @@ export interface RawResponse {
  * @internal
  */
 export const newAxiosInstance = (): AxiosInstance => axios.create();
+
+/**
+ * The per-request axios settings that never change, made once: any status is
+ * an answer, bodies stay text both ways, no axios timeout (ours runs on the
+ * injected scheduler).
+ */
+const FIXED_REQUEST_CONFIG: Readonly<AxiosRequestConfig> = {
+  timeout: 0,
+  validateStatus: (): boolean => true,
+  responseType: 'text',
+  responseEncoding: 'utf8',
+  transformRequest: [(data: unknown): unknown => data],
+  transformResponse: [(data: unknown): unknown => data],
+};
 
 const toHeaderRecord = (headers: unknown): Record<string, string> => {
   const out: Record<string, string> = {};
@@ -103,15 +117,11 @@ export const send = (instance: AxiosInstance, spec: SendSpec): Observable<RawRes
         .request<unknown>({
           method: spec.method,
           url: spec.url,
+          // a copy: the client's merged headers are shared by all its requests
           headers: { ...spec.headers },
           data: spec.body,
           signal: controller.signal,
-          timeout: 0,
-          validateStatus: () => true,
-          responseType: 'text',
-          responseEncoding: 'utf8',
-          transformRequest: [(data: unknown) => data],
-          transformResponse: [(data: unknown) => data],
+          ...FIXED_REQUEST_CONFIG,
         })
         .then((response) => {
           settled = true;

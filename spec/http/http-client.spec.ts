@@ -92,6 +92,51 @@ describe('makeHttp (the request pipeline, through the client)', () => {
         authorization: `Bearer ${KEY}`,
       });
     });
+    it('keeps per-call headers and keys to their own call: the next request of the client sends only its own', async () => {
+      const { seen, record } = recorder();
+      const scope = nock(API)
+        .get('/v1/groups/grp_1')
+        .times(2)
+        .reply(function (path, body) {
+          record(this.req, path, body);
+          return [200, { data: group(1) }];
+        })
+        .post('/v1/groups')
+        .times(2)
+        .reply(function (path, body) {
+          record(this.req, path, body);
+          return [201, { data: group(1) }];
+        });
+      let keys = 0;
+      const client = testClient(
+        { defaultHeaders: { 'X-Team': 'hr' } },
+        { newIdempotencyKey: () => `key-${++keys}` },
+      );
+      const params = { name: 'G', external_reference_id: 'ext_1' };
+      await lastValueFrom(client.groups.retrieve('grp_1', { headers: { 'X-Trace': 'one' } }));
+      await lastValueFrom(client.groups.create(params, { headers: { 'X-Trace': 'two' } }));
+      await lastValueFrom(client.groups.create(params));
+      await lastValueFrom(client.groups.retrieve('grp_1'));
+      expect(scope.isDone()).to.equal(true);
+      const pick = (h: Record<string, string>) => ({
+        trace: h['x-trace'],
+        key: h['idempotency-key'],
+        type: h['content-type'],
+        team: h['x-team'],
+      });
+      expect(seen.map((s) => `${s.method} ${s.path}`)).to.deep.equal([
+        'GET /v1/groups/grp_1',
+        'POST /v1/groups',
+        'POST /v1/groups',
+        'GET /v1/groups/grp_1',
+      ]);
+      expect(seen.map((s) => pick(s.headers))).to.deep.equal([
+        { trace: 'one', key: undefined, type: undefined, team: 'hr' },
+        { trace: 'two', key: 'key-1', type: 'application/json', team: 'hr' },
+        { trace: undefined, key: 'key-2', type: 'application/json', team: 'hr' },
+        { trace: undefined, key: undefined, type: undefined, team: 'hr' },
+      ]);
+    });
   });
 
   describe('cold semantics', () => {

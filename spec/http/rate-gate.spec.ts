@@ -63,4 +63,59 @@ describe('makeRateGate', () => {
       expectObservable(gate.wait(), '^ 400ms !').toBe('');
     });
   });
+
+  describe('whenOpen', () => {
+    it('calls start and subscribes in the same instant while the gate is open, once per subscription', () => {
+      const scheduler = newScheduler();
+      scheduler.run(({ cold, expectObservable }) => {
+        const gate = makeRateGate(scheduler);
+        const starts: number[] = [];
+        const guarded = gate.whenOpen(() => {
+          starts.push(scheduler.now());
+          return cold('10ms (r|)');
+        });
+        expectObservable(guarded).toBe('10ms (r|)');
+        expectObservable(cold('300ms (x|)').pipe(concatMap(() => guarded))).toBe('310ms (r|)');
+        scheduler.flush();
+        expect(starts).to.deep.equal([0, 300]);
+      });
+    });
+
+    it('calls start only once the gate opens, re-checking on every subscription (as a retry does)', () => {
+      const scheduler = newScheduler();
+      scheduler.run(({ cold, expectObservable }) => {
+        const gate = makeRateGate(scheduler);
+        const starts: number[] = [];
+        const guarded = gate.whenOpen(() => {
+          starts.push(scheduler.now());
+          return cold('(r|)');
+        });
+        gate.closeFor(1000);
+        expectObservable(guarded).toBe('1000ms (r|)');
+        // closed again at 1500 until 2500: a subscription at 2000 waits for it
+        scheduler.schedule(() => gate.closeFor(1000), 1500);
+        expectObservable(cold('2000ms (x|)').pipe(concatMap(() => guarded))).toBe('2500ms (r|)');
+        scheduler.flush();
+        expect(starts).to.deep.equal([1000, 2500]);
+      });
+    });
+
+    it('never calls start when unsubscribed while the gate is closed', () => {
+      const scheduler = newScheduler();
+      scheduler.run(({ cold, expectObservable }) => {
+        const gate = makeRateGate(scheduler);
+        let started = 0;
+        gate.closeFor(1000);
+        expectObservable(
+          gate.whenOpen(() => {
+            started += 1;
+            return cold('(r|)');
+          }),
+          '^ 400ms !',
+        ).toBe('');
+        scheduler.flush();
+        expect(started).to.equal(0);
+      });
+    });
+  });
 });
