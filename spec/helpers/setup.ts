@@ -7,6 +7,7 @@ nock.enableNetConnect(/^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/);
 
 export const mochaHooks = {
   afterEach(): void {
+    nock.abortPendingRequests(); // delayed replies keep real timers alive otherwise
     nock.cleanAll();
   },
 };
