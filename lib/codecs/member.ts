@@ -173,7 +173,9 @@ type Fields = Readonly<Record<string, unknown>>;
 const isFields = (u: unknown): u is Fields =>
   typeof u === 'object' && u !== null && Object.getPrototypeOf(u) === Object.prototype;
 
-const nonEmpty = (u: unknown): u is string => typeof u === 'string' && u.trim().length > 0;
+// \S is exactly what trim() keeps (white space and line terminators alike), without a copy
+const NOT_BLANK = /\S/;
+const nonEmpty = (u: unknown): u is string => typeof u === 'string' && NOT_BLANK.test(u);
 
 const fastAddress = (u: unknown): Address | undefined => {
   if (!isFields(u)) return undefined;

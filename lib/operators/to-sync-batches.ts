@@ -48,6 +48,20 @@ const isPlainObject = (v: object): v is Readonly<Record<string, unknown>> => {
   return (proto === Object.prototype || proto === null) && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
 };
 
+const stringBytes = (s: string): number =>
+  VERBATIM.test(s) ? s.length + 2 : Buffer.byteLength(JSON.stringify(s), 'utf8');
+
+/** `"key":` bytes of the few keys a roster uses, remembered (bounded: odd keys are just measured). */
+const keyBytesCache = new Map<string, number>();
+const keyBytes = (key: string): number => {
+  let bytes = keyBytesCache.get(key);
+  if (bytes === undefined) {
+    bytes = stringBytes(key) + 1;
+    if (keyBytesCache.size < 256) keyBytesCache.set(key, bytes);
+  }
+  return bytes;
+};
+
 /**
  * UTF-8 bytes of `JSON.stringify(value)`, counted without building the string
  * for the plain objects and verbatim strings a roster is made of (everything
@@ -55,15 +69,14 @@ const isPlainObject = (v: object): v is Readonly<Record<string, unknown>> => {
  * `Buffer.byteLength(JSON.stringify(value))`.
  */
 const jsonBytes = (value: unknown): number => {
-  if (typeof value === 'string')
-    return VERBATIM.test(value) ? value.length + 2 : Buffer.byteLength(JSON.stringify(value), 'utf8');
+  if (typeof value === 'string') return stringBytes(value);
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && isPlainObject(value)) {
     let bytes = 2; // {}
     let entries = 0;
     for (const key of Object.keys(value)) {
       const v = value[key];
       if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-      bytes += jsonBytes(key) + 1 + jsonBytes(v); // "key":value
+      bytes += keyBytes(key) + jsonBytes(v); // "key":value
       entries++;
     }
     return bytes + Math.max(0, entries - 1); // commas
