@@ -45,10 +45,13 @@ const PHONE_PUNCTUATION = /[\s\-.()]/g;
  * normalisePhone('+1 (415) 555-0100'); // '4155550100'
  */
 export const normalisePhone = (raw: string): string | undefined => {
+  if (TEN_DIGITS.test(raw)) return raw; // already normalised: the common case, no copy
   let digits = raw.replace(PHONE_PUNCTUATION, '');
   if (digits.startsWith('+1')) digits = digits.slice(2);
-  return /^\d{10}$/.test(digits) ? digits : undefined;
+  return TEN_DIGITS.test(digits) ? digits : undefined;
 };
+
+const TEN_DIGITS = /^\d{10}$/;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -62,12 +65,20 @@ const todayUTC = (): string => {
   return todayCache.iso;
 };
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The number written by the ASCII digits `s[from, to)` (the caller checked they are digits). */
+const digitsAt = (s: string, from: number, to: number): number => {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (s.charCodeAt(i) - 48);
+  return n;
+};
 
 const checkDate = (s: string): string | undefined => {
-  const m = DATE.exec(s);
-  if (!m) return 'must be a date as YYYY-MM-DD';
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (!DATE.test(s)) return 'must be a date as YYYY-MM-DD';
+  const y = digitsAt(s, 0, 4);
+  const mo = digitsAt(s, 5, 7);
+  const d = digitsAt(s, 8, 10);
   const days = mo === 2 && isLeapYear(y) ? 29 : DAYS_IN_MONTH[mo - 1];
   if (days === undefined || d < 1 || d > days) return 'is not a real calendar date';
   // YYYY-MM-DD strings of 4-digit years order like the dates they name
@@ -182,7 +193,7 @@ const fastAddress = (u: unknown): Address | undefined => {
   const { address_line_1, city, state, zipcode, address_line_2 } = u;
   if (!nonEmpty(address_line_1) || !nonEmpty(city) || typeof state !== 'string' || typeof zipcode !== 'string')
     return undefined;
-  const upper = state.toUpperCase();
+  const upper = US_STATE_CODES.has(state) ? state : state.toUpperCase();
   if (!US_STATE_CODES.has(upper) || !ZIPCODE.test(zipcode)) return undefined;
   const out: { -readonly [K in keyof Address]: Address[K] } = { address_line_1, city, state: upper, zipcode };
   if (address_line_2 === null || typeof address_line_2 === 'string') out.address_line_2 = address_line_2;
