@@ -53,36 +53,41 @@ export class ReferenceIdSet {
 
   /** Adds `id`; returns false (and changes nothing) when it was already there. */
   add(id: string): boolean {
-    this.reserveArena(id.length * 3);
-    const start = this.used;
-    const end = start + this.arena.write(id, start, 'utf8');
-    const hash = fnv1a(this.arena, start, end);
-    const mask = this.slots.length - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot]!;
-      if (entry === EMPTY) {
-        this.commit(slot, hash, start, end);
-        return true;
-      }
-      if (this.tags[slot] === hash >>> 24 && this.equals(entry - 1, start, end)) return false;
-    }
+    const slot = this.probe(id);
+    if (this.slots[slot] !== EMPTY) return false;
+    this.commit(slot);
+    return true;
   }
 
   /** True when `id` is in the set. */
   has(id: string): boolean {
+    return this.slots[this.probe(id)] !== EMPTY;
+  }
+
+  // ----- internals
+
+  /** Hash and end of the id {@link probe} last wrote after the used bytes (not yet committed). */
+  private probedHash = 0;
+  private probedEnd = 0;
+
+  /**
+   * Writes `id` after the used bytes (without committing it) and returns its
+   * slot: the one holding an equal id, or the empty slot where it would go.
+   */
+  private probe(id: string): number {
     this.reserveArena(id.length * 3);
     const start = this.used;
     const end = start + this.arena.write(id, start, 'utf8');
     const hash = fnv1a(this.arena, start, end);
+    this.probedHash = hash;
+    this.probedEnd = end;
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot]!;
-      if (entry === EMPTY) return false;
-      if (this.tags[slot] === hash >>> 24 && this.equals(entry - 1, start, end)) return true;
+      if (entry === EMPTY) return slot;
+      if (this.tags[slot] === hash >>> 24 && this.equals(entry - 1, start, end)) return slot;
     }
   }
-
-  // ----- internals
 
   private endOf(index: number): number {
     return index + 1 < this.count ? this.starts[index + 1]! : this.used;
@@ -94,7 +99,11 @@ export class ReferenceIdSet {
     return to - from === end - start && this.arena.compare(this.arena, start, end, from, to) === 0;
   }
 
-  private commit(slot: number, hash: number, start: number, end: number): void {
+  /** Keeps the id {@link probe} just wrote, in the empty `slot` it returned. */
+  private commit(slot: number): void {
+    const start = this.used;
+    const end = this.probedEnd;
+    const hash = this.probedHash;
     if (this.count === this.starts.length) {
       const grown = new Uint32Array(Math.ceil(this.starts.length * GROWTH));
       grown.set(this.starts);
