@@ -55,6 +55,21 @@ describe('ReferenceIdSet', () => {
     expect(ids.size).to.equal(2);
   });
 
+  it('keeps long ids across chunk boundaries, and ids too long for a chunk, exactly', () => {
+    const ids = new ReferenceIdSet();
+    const long = (i: number): string => `${i}-`.padEnd(120_000, 'x'); // 3 fit a 1 MiB chunk
+    for (let i = 0; i < 10; i++) expect(ids.add(long(i))).to.equal(true);
+    const huge = 'y'.repeat(400_000); // over a chunk's worth of 3-byte units: kept aside
+    expect(ids.add(huge)).to.equal(true);
+    expect(ids.add('EMP-1')).to.equal(true);
+    for (let i = 0; i < 10; i++) expect(ids.has(long(i))).to.equal(true);
+    expect(ids.add(long(3))).to.equal(false);
+    expect(ids.add(huge)).to.equal(false);
+    expect(ids.has(`${huge}y`)).to.equal(false);
+    expect(ids.has(long(10))).to.equal(false);
+    expect(ids.size).to.equal(12);
+  });
+
   it('tells apart ids whose bytes differ only in length or in one character', () => {
     const ids = new ReferenceIdSet();
     expect(ids.add('ab')).to.equal(true);
