@@ -186,14 +186,37 @@ const isFields = (u: unknown): u is Fields =>
 
 // \S is exactly what trim() keeps (white space and line terminators alike), without a copy
 const NOT_BLANK = /\S/;
-const nonEmpty = (u: unknown): u is string => typeof u === 'string' && NOT_BLANK.test(u);
+/**
+ * A string with something besides white space. Fast path: a first character in
+ * printable ASCII but space (0x21–0x7e, all \S) settles it without calling the
+ * regexp engine; anything else asks {@link NOT_BLANK}.
+ */
+const nonEmpty = (u: unknown): u is string => {
+  if (typeof u !== 'string') return false;
+  const c = u.charCodeAt(0);
+  return (c > 0x20 && c < 0x7f) || NOT_BLANK.test(u);
+};
+
+/**
+ * Every ASCII spelling of a state code (`ca`, `Ca`, `cA`, `CA`) → the code. Fast
+ * path: it upper-cases without allocating a string; a miss (say a non-ASCII
+ * spelling that toUpperCase() would still map onto a code) leaves the decision
+ * to toUpperCase() as before.
+ */
+const STATE_SPELLINGS: ReadonlyMap<string, string> = new Map(
+  [...US_STATE_CODES].flatMap((code) => {
+    const [a, b] = [code[0], code[1]];
+    const [la, lb] = [a.toLowerCase(), b.toLowerCase()];
+    return [a + b, a + lb, la + b, la + lb].map((spelling): [string, string] => [spelling, code]);
+  }),
+);
 
 const fastAddress = (u: unknown): Address | undefined => {
   if (!isFields(u)) return undefined;
   const { address_line_1, city, state, zipcode, address_line_2 } = u;
   if (!nonEmpty(address_line_1) || !nonEmpty(city) || typeof state !== 'string' || typeof zipcode !== 'string')
     return undefined;
-  const upper = US_STATE_CODES.has(state) ? state : state.toUpperCase();
+  const upper = STATE_SPELLINGS.get(state) ?? state.toUpperCase();
   if (!US_STATE_CODES.has(upper) || !ZIPCODE.test(zipcode)) return undefined;
   const out: { -readonly [K in keyof Address]: Address[K] } = { address_line_1, city, state: upper, zipcode };
   if (address_line_2 === null || typeof address_line_2 === 'string') out.address_line_2 = address_line_2;
@@ -248,7 +271,17 @@ const fastMember = (u: unknown): MemberInput | undefined => {
  * });
  * isRight(decoded) && decoded.right.phone; // '4155550100'
  */
-export const MemberInput: t.Type<MemberInput, MemberInput, unknown> = new t.Type<MemberInput, MemberInput, unknown>(
+export const MemberInput: t.Type<MemberInput, MemberInput, unknown> = new (class extends t.Type<
+  MemberInput,
+  MemberInput,
+  unknown
+> {
+  /** Fast path: a well-formed member skips building the default context that `validate` would ignore. */
+  override decode(u: unknown): t.Validation<MemberInput> {
+    const fast = fastMember(u);
+    return fast !== undefined ? t.success(fast) : super.decode(u);
+  }
+})(
   'MemberInput',
   MemberInputStructure.is,
   (u, c) => {

@@ -43,13 +43,33 @@ export const memberBytes = (member: unknown): number => jsonBytes(member);
 /** Strings JSON writes as they are between two quotes: printable ASCII but `"` and `\\`. */
 const VERBATIM = /^[\x20\x21\x23-\x5b\x5d-\x7f]*$/;
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 const isPlainObject = (v: object): v is Readonly<Record<string, unknown>> => {
   const proto: unknown = Object.getPrototypeOf(v);
   return (proto === Object.prototype || proto === null) && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
 };
 
+/** Strings up to this length are scanned with a loop; longer ones with {@link VERBATIM}. */
+const SHORT_STRING = 64;
+
+/**
+ * True when `s` is made only of the characters {@link VERBATIM} accepts. Fast
+ * path: for the short strings of a roster a charCodeAt loop is cheaper than a
+ * call into the regexp engine; it tests exactly the same character set.
+ */
+const isVerbatim = (s: string): boolean => {
+  const n = s.length;
+  if (n > SHORT_STRING) return VERBATIM.test(s);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7f || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
+};
+
 const stringBytes = (s: string): number =>
-  VERBATIM.test(s) ? s.length + 2 : Buffer.byteLength(JSON.stringify(s), 'utf8');
+  isVerbatim(s) ? s.length + 2 : Buffer.byteLength(JSON.stringify(s), 'utf8');
 
 /** `"key":` bytes of the few keys a roster uses, remembered (bounded: odd keys are just measured). */
 const keyBytesCache = new Map<string, number>();
@@ -73,7 +93,11 @@ const jsonBytes = (value: unknown): number => {
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && isPlainObject(value)) {
     let bytes = 2; // {}
     let entries = 0;
-    for (const key of Object.keys(value)) {
+    // for..in instead of Object.keys: no array per object. With the prototype
+    // Object.prototype or null and the own-property test, it visits exactly
+    // Object.keys(value), in the same order.
+    for (const key in value) {
+      if (!hasOwn.call(value, key)) continue;
       const v = value[key];
       if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
       bytes += keyBytes(key) + jsonBytes(v); // "key":value

@@ -192,6 +192,9 @@ describe('memberBytes', () => {
       leaf: fc.oneof(
         fc.string({ unit: 'binary' }),
         fc.string(),
+        // all of ASCII (controls, quote, backslash, DEL), short and on both sides of the 64-character loop/regexp switch
+        fc.string({ unit: 'binary-ascii', maxLength: 8 }),
+        fc.string({ unit: 'binary-ascii', minLength: 60, maxLength: 70 }),
         fc.constantFrom('"', '\\', '\n', '\u2028', 'é', '😀', ''),
         fc.integer(),
         fc.double(),
@@ -211,5 +214,15 @@ describe('memberBytes', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('leaves out enumerable properties inherited from a polluted Object.prototype, as JSON.stringify does', () => {
+    const member = { reference_id: 'EMP-1', address: { city: 'SF' } };
+    Object.defineProperty(Object.prototype, 'polluted', { value: 'x', enumerable: true, configurable: true });
+    try {
+      expect(memberBytes(member)).to.equal(Buffer.byteLength(JSON.stringify(member), 'utf8'));
+    } finally {
+      delete (Object.prototype as { polluted?: unknown }).polluted;
+    }
   });
 });
