@@ -36,19 +36,55 @@ export const US_STATE_CODES: ReadonlySet<string> = new Set(
 
 const PHONE_PUNCTUATION = /[\s\-.()]/g;
 
+/** {@link normalisePhone} by the definition: the slow path, for strings with non-ASCII characters. */
+const normalisePhoneByRegExp = (raw: string): string | undefined => {
+  let digits = raw.replace(PHONE_PUNCTUATION, '');
+  if (digits.startsWith('+1')) digits = digits.slice(2);
+  return TEN_DIGITS.test(digits) ? digits : undefined;
+};
+
 /**
  * The 10-digit form of a US phone number: spaces, dashes, dots and parentheses
  * dropped, then a leading `+1`; `undefined` when that does not leave 10 digits.
+ *
+ * Fast path: one pass over an ASCII string, keeping the runs of digits (an
+ * already normalised number is returned as it is, without a copy); a string
+ * with any non-ASCII character (Unicode white space is punctuation too) goes
+ * through the regexp definition. A property test holds the two equal.
  *
  * @example
  * import { normalisePhone } from 'vitable-connect-rx';
  * normalisePhone('+1 (415) 555-0100'); // '4155550100'
  */
 export const normalisePhone = (raw: string): string | undefined => {
-  if (TEN_DIGITS.test(raw)) return raw; // already normalised: the common case, no copy
-  let digits = raw.replace(PHONE_PUNCTUATION, '');
-  if (digits.startsWith('+1')) digits = digits.slice(2);
-  return TEN_DIGITS.test(digits) ? digits : undefined;
+  let digits = '';
+  let kept = 0; // characters that are not punctuation, so far
+  let plus = false;
+  let run = -1; // start of the current run of digits
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      kept++;
+      if (plus && kept === 2) {
+        if (c !== 0x31) return undefined; // '+' not followed by '1'
+      } else if (run < 0) run = i;
+      continue;
+    }
+    if (run >= 0) {
+      digits += raw.slice(run, i);
+      run = -1;
+    }
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0x2d || c === 0x2e || c === 0x28 || c === 0x29) continue;
+    if (c === 0x2b && kept === 0) {
+      plus = true;
+      kept++;
+      continue;
+    }
+    if (c >= 0x80) return normalisePhoneByRegExp(raw);
+    return undefined; // any other ASCII character stays and is not a digit
+  }
+  if (run >= 0) digits = run === 0 ? raw : digits + raw.slice(run);
+  return digits.length === 10 ? digits : undefined;
 };
 
 const TEN_DIGITS = /^\d{10}$/;
