@@ -61,21 +61,31 @@ export interface Seen {
   readonly at: number;
 }
 
-/** Records every request nock answers through {@link record}. */
+/** A nock reply function. */
+type ReplyFn = (this: nock.ReplyFnContext, path: string, body: nock.Body) => nock.ReplyFnResult;
+
+/**
+ * Records every request nock answers through {@link record}, or through a
+ * reply function made by {@link answer} (records, then answers as given).
+ */
 export const recorder = (): {
   seen: Seen[];
   record: (req: nock.ReplyFnContext['req'], path: string, body: unknown) => void;
+  answer: (status: number, body: nock.ReplyBody, headers?: nock.ReplyHeaders) => ReplyFn;
 } => {
   const seen: Seen[] = [];
-  return {
-    seen,
-    record: (req, path, body) => {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers))
-        if (v !== undefined) headers[k.toLowerCase()] = String(v);
-      seen.push({ method: req.method ?? '', path, headers, body, at: Date.now() });
-    },
+  const record = (req: nock.ReplyFnContext['req'], path: string, body: unknown): void => {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = String(v);
+    seen.push({ method: req.method ?? '', path, headers, body, at: Date.now() });
   };
+  const answer =
+    (status: number, body: nock.ReplyBody, headers?: nock.ReplyHeaders): ReplyFn =>
+    function (this: nock.ReplyFnContext, path: string, requestBody: nock.Body) {
+      record(this.req, path, requestBody);
+      return headers === undefined ? [status, body] : [status, body, headers];
+    };
+  return { seen, record, answer };
 };
 
 /** A subscription whose notifications are kept for inspection. */

@@ -58,13 +58,10 @@ const created = (): Record<string, unknown> => ({ data: group(1) });
 describe('makeHttp (the request pipeline, through the client)', () => {
   describe('headers', () => {
     it('sends Authorization, Accept and User-Agent on every request, and no body headers on a GET', async () => {
-      const { seen, record } = recorder();
+      const { seen, answer } = recorder();
       nock(API)
         .get('/v1/groups/grp_1')
-        .reply(function (path, body) {
-          record(this.req, path, body);
-          return [200, { data: group(1) }];
-        });
+        .reply(answer(200, { data: group(1) }));
       await lastValueFrom(testClient().groups.retrieve('grp_1'));
       expect(seen).to.have.length(1);
       const h = seen[0]!.headers;
@@ -77,13 +74,10 @@ describe('makeHttp (the request pipeline, through the client)', () => {
     });
 
     it('merges defaultHeaders and per-request headers, the request winning case-insensitively', async () => {
-      const { seen, record } = recorder();
+      const { seen, answer } = recorder();
       nock(API)
         .get('/v1/groups/grp_1')
-        .reply(function (path, body) {
-          record(this.req, path, body);
-          return [200, { data: group(1) }];
-        });
+        .reply(answer(200, { data: group(1) }));
       const client = testClient({ defaultHeaders: { 'X-Team': 'hr', 'X-Trace': 'default' } });
       await lastValueFrom(client.groups.retrieve('grp_1', { headers: { 'x-trace': 'per-call' } }));
       expect(seen[0]!.headers).to.include({
@@ -93,20 +87,14 @@ describe('makeHttp (the request pipeline, through the client)', () => {
       });
     });
     it('keeps per-call headers and keys to their own call: the next request of the client sends only its own', async () => {
-      const { seen, record } = recorder();
+      const { seen, answer } = recorder();
       const scope = nock(API)
         .get('/v1/groups/grp_1')
         .times(2)
-        .reply(function (path, body) {
-          record(this.req, path, body);
-          return [200, { data: group(1) }];
-        })
+        .reply(answer(200, { data: group(1) }))
         .post('/v1/groups')
         .times(2)
-        .reply(function (path, body) {
-          record(this.req, path, body);
-          return [201, { data: group(1) }];
-        });
+        .reply(answer(201, { data: group(1) }));
       let keys = 0;
       const client = testClient(
         { defaultHeaders: { 'X-Team': 'hr' } },
@@ -141,14 +129,11 @@ describe('makeHttp (the request pipeline, through the client)', () => {
 
   describe('cold semantics', () => {
     it('sends nothing before subscription and one request per subscription', async () => {
-      const { seen, record } = recorder();
+      const { seen, answer } = recorder();
       nock(API)
         .get('/v1/groups/grp_1')
         .times(2)
-        .reply(function (path, body) {
-          record(this.req, path, body);
-          return [200, { data: group(1) }];
-        });
+        .reply(answer(200, { data: group(1) }));
       const retrieve$ = testClient().groups.retrieve('grp_1');
       await idle();
       expect(seen).to.have.length(0);
@@ -165,14 +150,11 @@ describe('makeHttp (the request pipeline, through the client)', () => {
     afterEach(() => clock.uninstall());
 
     it('aborts the request in flight when unsubscribed during a delayed reply, and no retry follows', async () => {
-      const { seen, record } = recorder();
+      const { seen, answer } = recorder();
       const first = nock(API)
         .get('/v1/groups/grp_1')
         .delay(5000)
-        .reply(function (path, body) {
-          record(this.req, path, body);
-          return [200, { data: group(1) }];
-        });
+        .reply(answer(200, { data: group(1) }));
       const retryInterceptor = nock(API)
         .get('/v1/groups/grp_1')
         .reply(200, { data: group(1) });
@@ -248,20 +230,14 @@ describe('makeHttp (the request pipeline, through the client)', () => {
     });
 
     it('retries 5xx with backoff 0.5 s, 1 s and reports each retry to onRetry', async () => {
-      const { seen, record } = recorder();
+      const { seen, answer } = recorder();
       nock(API)
         .get('/v1/groups/grp_1')
         .times(2)
-        .reply(function (path, body) {
-          record(this.req, path, body);
-          return [503, { error: { message: 'busy' } }];
-        });
+        .reply(answer(503, { error: { message: 'busy' } }));
       nock(API)
         .get('/v1/groups/grp_1')
-        .reply(function (path, body) {
-          record(this.req, path, body);
-          return [200, { data: group(1) }];
-        });
+        .reply(answer(200, { data: group(1) }));
       const retries: RetryEvent[] = [];
       const r = collect(testClient({ onRetry: (e) => retries.push(e) }).groups.retrieve('grp_1'));
       await waitFor(() => retries.length === 1, 'retry 1');
@@ -410,19 +386,13 @@ describe('makeHttp (the request pipeline, through the client)', () => {
           resolved[k] = v.startsWith('DATE+')
             ? new Date(Date.now() + Number(v.slice(5))).toUTCString()
             : v;
-        const { seen, record } = recorder();
+        const { seen, answer } = recorder();
         nock(API)
           .get('/v1/groups/grp_1')
-          .reply(function (path, body) {
-            record(this.req, path, body);
-            return [503, 'wait', resolved];
-          });
+          .reply(answer(503, 'wait', resolved));
         nock(API)
           .get('/v1/groups/grp_1')
-          .reply(function (path, body) {
-            record(this.req, path, body);
-            return [200, { data: group(1) }];
-          });
+          .reply(answer(200, { data: group(1) }));
         const retries: RetryEvent[] = [];
         const r = collect(testClient({ onRetry: (e) => retries.push(e) }).groups.retrieve('grp_1'));
         await waitFor(() => retries.length === 1, 'the retry');
@@ -483,16 +453,13 @@ describe('makeHttp (the request pipeline, through the client)', () => {
     });
 
     it('closes the gate on a 429 even when that request will not be retried', async () => {
-      const { seen, record } = recorder();
+      const { seen, answer } = recorder();
       nock(API)
         .get('/v1/groups/a')
         .reply(429, 'no', { 'retry-after-ms': '1500', 'x-should-retry': 'false' });
       nock(API)
         .get('/v1/groups/b')
-        .reply(function (path, body) {
-          record(this.req, path, body);
-          return [200, { data: group('b') }];
-        });
+        .reply(answer(200, { data: group('b') }));
       const client = testClient();
       const t0 = Date.now();
       const a = collect(client.groups.retrieve('a'));
@@ -553,14 +520,11 @@ describe('makeHttp (the request pipeline, through the client)', () => {
     });
 
     it('uses RequestOptions.idempotencyKey when given, and the injected key maker otherwise', async () => {
-      const { seen, record } = recorder();
+      const { seen, answer } = recorder();
       nock(API)
         .post('/v1/groups')
         .times(2)
-        .reply(function (path, body) {
-          record(this.req, path, body);
-          return [201, created()];
-        });
+        .reply(answer(201, created()));
       let n = 0;
       const client = testClient({}, { newIdempotencyKey: () => `key-${++n}` });
       await lastValueFrom(
