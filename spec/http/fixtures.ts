@@ -200,3 +200,18 @@ export const manualAxios = (): { instance: AxiosInstance; held: HeldRequest[] } 
   });
   return { instance, held };
 };
+
+/** A logger that keeps each line as `<level> <message>`. */
+export const recordingLogger = (): {
+  lines: string[];
+  logger: { error(m: string): void; warn(m: string): void; info(m: string): void; debug(m: string): void };
+} => {
+  const lines: string[] = [];
+  const logger = {
+    error: (m: string) => void lines.push(`error ${m}`),
+    warn: (m: string) => void lines.push(`warn ${m}`),
+    info: (m: string) => void lines.push(`info ${m}`),
+    debug: (m: string) => void lines.push(`debug ${m}`),
+  };
+  return { lines, logger };
+};

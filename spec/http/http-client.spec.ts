@@ -31,6 +31,7 @@ import {
   idle,
   installClock,
   recorder,
+  recordingLogger,
   testClient,
   waitFor,
   type Seen,
@@ -686,13 +687,7 @@ describe('makeHttp (the request pipeline, through the client)', () => {
     });
 
     it('never logs the API key, at any level', async () => {
-      const lines: string[] = [];
-      const logger = {
-        error: (m: string) => lines.push(`error ${m}`),
-        warn: (m: string) => lines.push(`warn ${m}`),
-        info: (m: string) => lines.push(`info ${m}`),
-        debug: (m: string) => lines.push(`debug ${m}`),
-      };
+      const { lines, logger } = recordingLogger();
       nock(API)
         .get('/v1/groups/grp_1')
         .reply(401, { error: { message: `bad key ${KEY}` } });
@@ -707,13 +702,7 @@ describe('makeHttp (the request pipeline, through the client)', () => {
 
   describe('logging', () => {
     it('writes only lines at or above logLevel', async () => {
-      const lines: string[] = [];
-      const logger = {
-        error: (m: string) => lines.push(`error ${m}`),
-        warn: (m: string) => lines.push(`warn ${m}`),
-        info: (m: string) => lines.push(`info ${m}`),
-        debug: (m: string) => lines.push(`debug ${m}`),
-      };
+      const { lines, logger } = recordingLogger();
       nock(API).get('/v1/groups/grp_1').reply(404, 'nope');
       nock(API)
         .get('/v1/groups/grp_1')

@@ -1,17 +1,8 @@
 import { expect } from 'chai';
 import { makeLog, LOG_LEVELS } from '../../lib/http/log';
 import type { LogLevel } from '../../lib/types';
+import { recordingLogger } from './fixtures';
 
-const recordingLogger = () => {
-  const lines: string[] = [];
-  const logger = {
-    error: (m: string) => lines.push(`error ${m}`),
-    warn: (m: string) => lines.push(`warn ${m}`),
-    info: (m: string) => lines.push(`info ${m}`),
-    debug: (m: string) => lines.push(`debug ${m}`),
-  };
-  return { lines, logger };
-};
 
 describe('makeLog', () => {
   it('says a level is enabled exactly when a message at that level is written', () => {
