@@ -16,6 +16,11 @@ import {
 import type { RetryEvent } from '../types';
 import type { Log } from './log';
 import { makeRateGate, type RateGate } from './rate-gate';
+import {
+  abortControllerCanceller,
+  cancelSignalCanceller,
+  type NewCanceller,
+} from './request-canceller';
 import { decideRetry, serverDirectedDelayMs, type RetryPolicy } from './retry-policy';
 import { retryWithPolicy, type ScheduledRetry } from './retry-with-policy';
 import { newAxiosInstance, send, type HttpMethod, type RawResponse, type SendSpec } from './send';
@@ -231,6 +236,11 @@ const abortable = <A>(
  */
 export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
   const instance = config.axios ?? newAxiosInstance();
+  // Our own instance has no interceptors or custom adapter that could need a DOM
+  // AbortSignal, so its requests cancel through the lighter CancelSignal; a
+  // user's instance gets a real AbortController per request.
+  const newCanceller: NewCanceller =
+    config.axios === undefined ? cancelSignalCanceller : abortControllerCanceller;
   const gate = makeRateGate(deps.scheduler);
   const { log } = config;
   const policy: RetryPolicy = {
@@ -306,7 +316,7 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
     decoder: t.Decoder<unknown, A>,
     timeoutMs: number,
   ): Observable<A> =>
-    send(instance, spec).pipe(
+    send(instance, spec, newCanceller).pipe(
       timeout({
         first: timeoutMs,
         with: () => throwError(() => new TimeoutError(spec.info, timeoutMs)),

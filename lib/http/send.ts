@@ -1,6 +1,7 @@
 import axios, { isAxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { Observable } from 'rxjs';
 import { ConnectionError, type RequestInfo } from '../errors';
+import { abortControllerCanceller, type NewCanceller } from './request-canceller';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -83,8 +84,9 @@ const describeFailure = (error: unknown): string => {
 /**
  * One HTTP exchange as a cold Observable: nothing is sent until subscription;
  * it emits the response (any status, body as text) and completes, or errors
- * with `ConnectionError` when no response arrived. Unsubscribing aborts the
- * request through its `AbortController`.
+ * with `ConnectionError` when no response arrived. Unsubscribing before the
+ * answer aborts the request through its canceller (`newCanceller`: a DOM
+ * `AbortController` unless the client chose the lighter `CancelSignal`).
  *
  * @example
  * // internal (lib/http/send.ts), the package's only use of axios
@@ -93,9 +95,13 @@ const describeFailure = (error: unknown): string => {
  *
  * @internal
  */
-export const send = (instance: AxiosInstance, spec: SendSpec): Observable<RawResponse> =>
+export const send = (
+  instance: AxiosInstance,
+  spec: SendSpec,
+  newCanceller: NewCanceller = abortControllerCanceller,
+): Observable<RawResponse> =>
   new Observable<RawResponse>((subscriber) => {
-    const controller = new AbortController();
+    const controller = newCanceller();
     let settled = false;
     const fail = (error: unknown): void => {
       if (controller.signal.aborted) return; // we aborted: the subscriber is gone

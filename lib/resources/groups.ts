@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
 import { defer, throwError } from 'rxjs';
 import { Group, GroupCreateParams, GroupPage, GroupUpdateParams } from '../codecs';
+import { checkedFirst } from '../codecs/common';
 import { ValidationError } from '../errors';
 import type { Http } from '../http/http-client';
 import {
@@ -22,6 +23,7 @@ import { unwrapData } from './unwrap-data';
 // -------------------------------------------------------------------------------------
 
 const GroupData = unwrapData(Group);
+const PageDecoder = checkedFirst(GroupPage);
 
 /** Largest page the API serves. */
 export const MAX_PAGE_SIZE = 100;
@@ -71,7 +73,7 @@ export const makeGroups = (http: Http): GroupsResource => {
       E.map((query: { page?: number; limit?: number }) => ({
         path: '/v1/groups',
         query,
-        decoder: GroupPage,
+        decoder: PageDecoder,
       }))(listQuery(params)),
     );
 

@@ -4,7 +4,9 @@ import { envelope } from '../codecs/common';
 
 /**
  * A decoder for the API's `{ data }` envelope that yields the unwrapped
- * resource; failing paths keep their `data.` prefix, e.g. `data.name`.
+ * resource; failing paths keep their `data.` prefix, e.g. `data.name`. Only
+ * for codecs whose decoding is the identity on valid input (every response
+ * codec), as it checks `is` first like `checkedFirst` (lib/codecs/common.ts).
  *
  * @example
  * // internal (lib/resources/unwrap-data.ts), not part of the package root
@@ -18,6 +20,10 @@ export const unwrapData = <C extends t.Mixed>(codec: C): t.Decoder<unknown, t.Ty
     name: wrapped.name,
     validate: (u, c) =>
       E.map((w: t.TypeOf<typeof wrapped>): t.TypeOf<C> => w.data)(wrapped.validate(u, c)),
-    decode: (u) => E.map((w: t.TypeOf<typeof wrapped>): t.TypeOf<C> => w.data)(wrapped.decode(u)),
+    // `is` first: every response codec decodes to its input (see checkedFirst)
+    decode: (u) =>
+      wrapped.is(u)
+        ? E.right(u.data)
+        : E.map((w: t.TypeOf<typeof wrapped>): t.TypeOf<C> => w.data)(wrapped.decode(u)),
   };
 };
