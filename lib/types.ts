@@ -68,7 +68,11 @@ export interface ClientOptions {
   readonly timeoutMs?: number;
   /** Retries after the first attempt (default 2). */
   readonly maxRetries?: number;
-  /** Your own axios instance (interceptors, proxy, agent). */
+  /**
+   * Your own axios instance (interceptors, proxy, agent). Its requests carry a
+   * DOM `AbortSignal` (`config.signal`), which aborts when the call is
+   * unsubscribed; the client's own instance uses a lighter signal.
+   */
   readonly axios?: AxiosInstance;
   /** Headers merged into every request. */
   readonly defaultHeaders?: Readonly<Record<string, string>>;
