@@ -247,6 +247,31 @@ const STATE_SPELLINGS: ReadonlyMap<string, string> = new Map(
   }),
 );
 
+const MEMBER_KEYS: ReadonlySet<string> = new Set([
+  ...Object.keys(MemberInputStructure.type.types[0].props),
+  ...Object.keys(MemberInputStructure.type.types[1].props),
+]);
+const ADDRESS_KEYS: ReadonlySet<string> = new Set([
+  ...Object.keys(Address.type.types[0].props),
+  ...Object.keys(Address.type.types[1].props),
+]);
+
+const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
+
+/**
+ * True when the own properties of `u` are exactly `count` enumerable ones, all
+ * named in `keys`: what `t.exact` keeps, nothing it would strip (a
+ * non-enumerable or an unknown key, which would make io-ts copy the object).
+ * The fast path then returns `u` itself, as io-ts does for a value it does not
+ * change: re-validating an already decoded member allocates nothing.
+ */
+const hasExactlyKeys = (u: Fields, keys: ReadonlySet<string>, count: number): boolean => {
+  const names = Object.getOwnPropertyNames(u);
+  if (names.length !== count) return false;
+  for (const name of names) if (!keys.has(name) || !propertyIsEnumerable.call(u, name)) return false;
+  return true;
+};
+
 const fastAddress = (u: unknown): Address | undefined => {
   if (!isFields(u)) return undefined;
   const { address_line_1, city, state, zipcode, address_line_2 } = u;
@@ -254,8 +279,12 @@ const fastAddress = (u: unknown): Address | undefined => {
     return undefined;
   const upper = STATE_SPELLINGS.get(state) ?? state.toUpperCase();
   if (!US_STATE_CODES.has(upper) || !ZIPCODE.test(zipcode)) return undefined;
+  const line2Ok = address_line_2 === null || typeof address_line_2 === 'string';
+  // already decoded (upper-case state, nothing to strip): the value itself, as io-ts returns it
+  if (upper === state && (line2Ok || address_line_2 === undefined) && hasExactlyKeys(u, ADDRESS_KEYS, line2Ok ? 5 : 4))
+    return u as Address;
   const out: { -readonly [K in keyof Address]: Address[K] } = { address_line_1, city, state: upper, zipcode };
-  if (address_line_2 === null || typeof address_line_2 === 'string') out.address_line_2 = address_line_2;
+  if (line2Ok) out.address_line_2 = address_line_2;
   else if (address_line_2 !== undefined || 'address_line_2' in u) return undefined;
   return out;
 };
@@ -264,7 +293,9 @@ const fastAddress = (u: unknown): Address | undefined => {
  * Decodes a well-formed member without the generic io-ts machinery; `undefined`
  * means "not sure", and the structural codec then decides and explains. It
  * never accepts what the structural codec rejects, and it builds the same value
- * (a property test in spec/codecs holds the two together).
+ * (a property test in spec/codecs holds the two together). Like io-ts, it
+ * returns the input itself when decoding would not change it (an already
+ * decoded member), so re-checking a batch before sending copies nothing.
  */
 const fastMember = (u: unknown): MemberInput | undefined => {
   if (!isFields(u)) return undefined;
@@ -276,6 +307,15 @@ const fastMember = (u: unknown): MemberInput | undefined => {
   if (normalisedPhone === undefined) return undefined;
   const decodedAddress = fastAddress(address);
   if (decodedAddress === undefined) return undefined;
+  const emailOk = email === null || (typeof email === 'string' && EMAIL.test(email));
+  // already decoded (10-digit phone, decoded address, nothing to strip): the value itself, as io-ts returns it
+  if (
+    normalisedPhone === phone &&
+    decodedAddress === address &&
+    (emailOk || email === undefined) &&
+    hasExactlyKeys(u, MEMBER_KEYS, emailOk ? 8 : 7)
+  )
+    return u as MemberInput;
   const out: { -readonly [K in keyof MemberInput]: MemberInput[K] } = {
     reference_id,
     first_name,
@@ -285,7 +325,7 @@ const fastMember = (u: unknown): MemberInput | undefined => {
     plan_id,
     address: decodedAddress,
   };
-  if (email === null || (typeof email === 'string' && EMAIL.test(email))) out.email = email;
+  if (emailOk) out.email = email;
   else if (email !== undefined || 'email' in u) return undefined;
   return out;
 };

@@ -56,10 +56,16 @@ export const DEFAULT_CONCURRENCY = 4;
 /** Progress is emitted at most this often while members are read (and after each batch). */
 export const PROGRESS_INTERVAL_MS = 250;
 
-/** A member waiting in a batch, with its position in the source. */
-interface Slot {
-  readonly member: MemberInput;
-  readonly index: number;
+/**
+ * What a batch keeps once its members are handed to `submit`: only their
+ * `reference_id`s and their positions in the source, in batch order (enough
+ * for `completed`, `failed` and the failures list). The member objects are
+ * left to the request, which needs them only until its body is sent.
+ */
+interface SentBatch {
+  readonly referenceIds: ReadonlyArray<string>;
+  /** Source index of each member, as `referenceIds`. */
+  readonly indexes: Float64Array;
 }
 
 // -------------------------------------------------------------------------------------
@@ -195,7 +201,9 @@ export const syncRoster = (
     const seen = new ReferenceIdSet(); // off-heap, ~30 bytes an id: the heap stays flat
     const failures: MemberFailure[] = [];
     const requestIds: string[] = [];
-    const batcher = new SyncBatcher<Slot>(maxMembers, maxBytes);
+    const batcher = new SyncBatcher<MemberInput>(maxMembers, maxBytes);
+    /** Source indexes of the members in the open batch, in order (plus the member being pushed, if any). */
+    let openIndexes: number[] = [];
     const inFlightBatches = new Subscription();
     let read = 0;
     let invalid = 0;
@@ -267,7 +275,8 @@ export const syncRoster = (
             { path: 'reference_id', message: `repeats "${ref}" of an earlier member of this roster; it is sent once` },
           ]);
         } else {
-          batcher.push({ member, index }, bytes, submit);
+          openIndexes.push(index);
+          batcher.push(member, bytes, submit);
         }
       }
       maybeProgress();
@@ -275,19 +284,39 @@ export const syncRoster = (
 
     // ----- batches
 
-    const failBatch = (slots: ReadonlyArray<Slot>, error: VitableError, reason: string, requestId?: string): void => {
-      failed += slots.length;
-      const referenceIds = slots.map((s) => s.member.reference_id);
-      for (const s of slots) failures.push({ reference_id: s.member.reference_id, index: s.index, stage: 'request', reason });
+    /**
+     * Closes the bookkeeping of a batch the batcher just closed: its members
+     * are the first `members.length` of `openIndexes` (a member that did not
+     * fit, pushed after this batch closes, stays for the next one).
+     */
+    const seal = (members: ReadonlyArray<MemberInput>): SentBatch => {
+      const n = members.length;
+      const referenceIds = new Array<string>(n);
+      const indexes = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        referenceIds[i] = members[i]!.reference_id;
+        indexes[i] = openIndexes[i]!;
+      }
+      openIndexes = n === openIndexes.length ? [] : openIndexes.slice(n);
+      return { referenceIds, indexes };
+    };
+
+    const failBatch = (batch: SentBatch, error: VitableError, reason: string, requestId?: string): void => {
+      const { referenceIds, indexes } = batch;
+      failed += referenceIds.length;
+      for (let i = 0; i < referenceIds.length; i++)
+        failures.push({ reference_id: referenceIds[i]!, index: indexes[i]!, stage: 'request', reason });
       emit({ type: 'failed', referenceIds, error, ...(requestId !== undefined ? { requestId } : {}) });
     };
 
-    const completeBatch = (slots: ReadonlyArray<Slot>, request: SyncRequest): void => {
+    const completeBatch = (batch: SentBatch, request: SyncRequest): void => {
+      const { referenceIds, indexes } = batch;
+      const size = referenceIds.length;
       const results = request.results;
       let lost = 0;
       if (results && results.failures.length > 0) {
         const indexOf = new Map<string, number>();
-        for (const s of slots) indexOf.set(s.member.reference_id, s.index);
+        for (let i = 0; i < size; i++) indexOf.set(referenceIds[i]!, indexes[i]!);
         for (const f of results.failures) {
           const index = indexOf.get(f.reference_id);
           if (index === undefined) continue; // not a member of this batch: reported in the event only
@@ -297,19 +326,21 @@ export const syncRoster = (
         }
       }
       failed += lost;
-      synced += slots.length - lost;
+      synced += size - lost;
       added += results?.added_group_member_ids.length ?? 0;
       removed += results?.removed_group_member_ids.length ?? 0;
       emit({
         type: 'completed',
         request,
-        synced: slots.length - lost,
+        synced: size - lost,
         failures: results?.failures ?? [],
-        size: slots.length,
+        size,
       });
     };
 
-    const submit = (slots: Slot[]): void => {
+    const submit = (members: MemberInput[]): void => {
+      const batch = seal(members);
+      const size = members.length;
       inFlight++;
       let requestId: string | undefined;
       const holder = new Subscription();
@@ -322,19 +353,20 @@ export const syncRoster = (
       };
       holder.add(
         client.members.sync
-          .submit(groupId, { members: slots.map((s) => s.member) })
+          // already decoded: the codec's re-check in submit returns these very objects, copying nothing
+          .submit(groupId, { members })
           .pipe(
             tap((submission) => {
               requestId = submission.request_id;
               requestIds.push(requestId);
-              submitted += slots.length;
-              emit({ type: 'submitted', requestId, size: slots.length });
+              submitted += size;
+              emit({ type: 'submitted', requestId, size });
             }),
             poll,
           )
           .subscribe({
             next: (request) => {
-              completeBatch(slots, request);
+              completeBatch(batch, request);
               settle();
             },
             error: (err: unknown) => {
@@ -344,7 +376,7 @@ export const syncRoster = (
                   ? `${error.message}; the server may still process it: resume with ` +
                     `client.members.sync.retrieve('${error.groupId}', '${error.requestId}')`
                   : error.message;
-              failBatch(slots, error, reason, requestId);
+              failBatch(batch, error, reason, requestId);
               if (failFast && !stop) halt(error, 'failFast stopped the sync after a batch failed');
               settle();
             },
@@ -361,7 +393,7 @@ export const syncRoster = (
       if (rest) {
         const cause = toVitableError(error);
         const notSent = new VitableError(`not submitted: ${why}: ${cause.message}`, { cause });
-        failBatch(rest, notSent, notSent.message);
+        failBatch(seal(rest), notSent, notSent.message);
       }
     };
 

@@ -70,6 +70,50 @@ const oneFieldOff = fc.tuple(fc.constantFrom(...FIELDS), fc.constantFrom(...TRIC
   return tail === undefined ? { ...VALID, [head]: value } : { ...VALID, address: { ...VALID.address, [tail]: value } };
 });
 
+// Already decoded members (10-digit phone, upper-case state), sometimes with one thing io-ts would strip or change.
+const decodedArb = fc
+  .record(
+    {
+      email: fc.constantFrom('jane@acme.com', null),
+      address_line_2: fc.constantFrom('Apt 4', null),
+      extra: fc.constantFrom('dropped', undefined),
+      addressExtra: fc.constantFrom('dropped', undefined),
+      hidden: fc.constantFrom('member', 'address'),
+      change: fc.constantFrom('phone', 'state', 'email undefined', 'line 2 undefined'),
+    },
+    { requiredKeys: [] },
+  )
+  .map((o) => {
+    const address: Record<string, unknown> = { address_line_1: '1 Main', city: 'SF', state: 'CA', zipcode: '94102' };
+    if ('address_line_2' in o) address.address_line_2 = o.address_line_2;
+    if ('addressExtra' in o) address.extra = o.addressExtra;
+    if (o.change === 'state') address.state = 'ca';
+    if (o.change === 'line 2 undefined') address.address_line_2 = undefined;
+    const member: Record<string, unknown> = {
+      reference_id: 'EMP-1',
+      first_name: 'Jane',
+      last_name: 'Doe',
+      date_of_birth: '1990-05-15',
+      phone: o.change === 'phone' ? '(415) 555-0100' : '4155550100',
+      plan_id: 'pln_abc',
+      address,
+    };
+    if ('email' in o) member.email = o.email;
+    if (o.change === 'email undefined') member.email = undefined;
+    if ('extra' in o) member.extra = o.extra;
+    // a non-enumerable own key: JSON never shows it, io-ts still strips it (a copy)
+    if (o.hidden === 'member') Object.defineProperty(member, 'secret', { value: 1, enumerable: false });
+    if (o.hidden === 'address') Object.defineProperty(address, 'secret', { value: 1, enumerable: false });
+    return member;
+  });
+
+const sameObject = (v: t.Validation<unknown>, u: unknown): boolean => !isLeft(v) && v.right === u;
+const sameAddress = (v: t.Validation<unknown>, u: unknown): boolean =>
+  !isLeft(v) &&
+  typeof u === 'object' &&
+  u !== null &&
+  (v.right as { address?: unknown }).address === (u as { address?: unknown }).address;
+
 describe('MemberInput (fast path)', () => {
   it('decodes every input exactly as the structural codec does, success value and issues alike', () => {
     fc.assert(
@@ -97,5 +141,51 @@ describe('MemberInput (fast path)', () => {
     expect(outcome(MemberInput.decode(member))).to.deep.equal({
       value: { ...member, phone: '4155550100', address: { ...member.address, state: 'CA' } },
     });
+  });
+
+  it('returns the input itself exactly when the structural codec does (nothing to normalise or strip), and its address likewise', () => {
+    fc.assert(
+      fc.property(fc.oneof(decodedArb, memberArb, oneFieldOff, fc.anything()), (u) => {
+        const structural = MemberInputStructure.decode(u);
+        const fast = MemberInput.decode(u);
+        expect(sameObject(fast, u)).to.equal(sameObject(structural, u));
+        expect(sameAddress(fast, u)).to.equal(sameAddress(structural, u));
+        expect(outcome(fast)).to.deep.equal(outcome(structural));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('decoding a decoded member gives back that very object: the re-check before sending copies nothing (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(decodedArb, memberArb, oneFieldOff), (u) => {
+        const once = MemberInput.decode(u);
+        if (isLeft(once)) return;
+        const twice = MemberInput.decode(once.right);
+        expect(sameObject(twice, once.right)).to.equal(true);
+        expect(sameAddress(twice, once.right)).to.equal(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('copies a member with an unknown or a hidden (non-enumerable) key, leaving that key out', () => {
+    const decoded = {
+      reference_id: 'EMP-1',
+      first_name: 'Jane',
+      last_name: 'Doe',
+      date_of_birth: '1990-05-15',
+      phone: '4155550100',
+      plan_id: 'pln_abc',
+      address: { address_line_1: '1 Main', city: 'SF', state: 'CA', zipcode: '94102' },
+    };
+    expect(sameObject(MemberInput.decode(decoded), decoded)).to.equal(true);
+    const hidden = Object.defineProperty({ ...decoded }, 'note', { value: 'x', enumerable: false });
+    for (const u of [{ ...decoded, note: 'x' }, hidden]) {
+      const r = MemberInput.decode(u);
+      expect(sameObject(r, u)).to.equal(false);
+      expect(r).to.deep.equal({ _tag: 'Right', right: decoded });
+      expect(Object.getOwnPropertyNames(isLeft(r) ? {} : r.right)).to.have.members(Object.keys(decoded));
+    }
   });
 });

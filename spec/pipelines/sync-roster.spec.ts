@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { asapScheduler, interval, map, Observable, of, Subject, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
@@ -13,6 +14,7 @@ import type {
   SyncEvent,
   SyncReport,
 } from '../../lib/pipelines/sync-events';
+import type { MemberInput } from '../../lib/codecs';
 import type { VitableConnect } from '../../lib/types';
 import {
   asyncRoster,
@@ -157,6 +159,63 @@ describe('syncRoster', () => {
     expect(invalid!.issues[0]!.message).to.match(/^is \d+ bytes as a batch of its own, over maxBytes 2000$/);
     expect(server.batches.flatMap((b) => b.members ?? []).map((m) => m.reference_id)).to.deep.equal(['EMP-000001', 'EMP-000003']);
     expect(reportOf(events)).to.include({ read: 3, invalid: 1, synced: 2 });
+  });
+
+  it('reports every completed and failed batch with its own reference_ids and source indexes, however batches close (property)', async () => {
+    const down = new ConnectionError({ method: 'POST', path: '/v1/groups/grp_1/members/sync' }, 'socket hang up');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          seed: fc.integer({ min: 1, max: 1_000_000 }),
+          size: fc.integer({ min: 0, max: 120 }),
+          maxMembers: fc.integer({ min: 1, max: 9 }),
+          // ~280-390 bytes a member: from one member a batch up to the maxMembers bound
+          maxBytes: fc.integer({ min: 400, max: 3000 }),
+          failEvery: fc.integer({ min: 2, max: 5 }),
+          concurrency: fc.integer({ min: 1, max: 3 }),
+        }),
+        async ({ seed, size, maxMembers, maxBytes, failEvery, concurrency }) => {
+          const spec: RosterOptions = { size, seed, invalidRate: 0.15, repeatRate: 0.1, unknownPlanRate: 0.1 };
+          const entries = [...rosterEntries(spec)];
+          const refOf = new Map(entries.map((e) => [e.index, e.referenceId]));
+          const refused: Array<ReadonlyArray<MemberInput>> = []; // members of each submit that failed, in order
+          const server = createFakeServer({
+            submitError: (n, members) => {
+              if (n % failEvery !== failEvery - 1) return undefined;
+              refused.push([...members]);
+              return down;
+            },
+          });
+          const { events, error } = await run(
+            syncRoster(server.client, 'grp_1', roster(spec), { ...FAST, maxMembers, maxBytes, concurrency }),
+          );
+          expect(error).to.equal(undefined);
+          const report = reportOf(events);
+          expectBalanced(report);
+          // each failed event names exactly the members of the submit that failed, in order
+          expect(ofType(events, 'failed').map((e) => e.referenceIds)).to.deep.equal(
+            refused.map((members) => members.map((m) => m.reference_id)),
+          );
+          // each completed event's size is that of the batch the server took, in order
+          expect(ofType(events, 'completed').map((e) => e.size)).to.have.members(server.batches.map((b) => b.size));
+          // every failure names the member at its source index
+          for (const f of report.failures) if (f.stage !== 'validation') expect(refOf.get(f.index ?? -1)).to.equal(f.reference_id);
+          // request failures are exactly the refused members; server failures exactly the unknown plans that were taken
+          const requestFailed = report.failures.filter((f) => f.stage === 'request').map((f) => f.reference_id);
+          expect(requestFailed).to.deep.equal(refused.flat().map((m) => m.reference_id));
+          const taken = new Set(server.batches.flatMap((b) => b.members ?? []).map((m) => m.reference_id));
+          const unknownTaken = entries.filter((e) => e.kind === 'unknown-plan' && taken.has(e.referenceId!));
+          expect(report.failures.filter((f) => f.stage === 'server').map((f) => [f.index, f.reference_id])).to.have.deep.members(
+            unknownTaken.map((e) => [e.index, e.referenceId]),
+          );
+          // and every member sent went out once
+          const sent = [...server.batches.flatMap((b) => b.members ?? []), ...refused.flat()].map((m) => m.reference_id);
+          expect(new Set(sent).size).to.equal(sent.length);
+          expect(sent.length).to.equal(report.synced + report.failed);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('reports a batch whose submit fails after all retries as failed with all its reference_ids, and goes on', async () => {
