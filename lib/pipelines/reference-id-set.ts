@@ -3,40 +3,63 @@
 // -------------------------------------------------------------------------------------
 
 const EMPTY = 0;
-const INITIAL_SLOTS = 1 << 12; // power of two
-const MAX_LOAD = 0.6;
+const INITIAL_SLOTS = 1 << 12;
+/** Most ids per table slot before the table grows. Tags keep long probe runs cheap. */
+const MAX_LOAD = 0.8;
+/** Table growth: small steps keep the unused slots (and the copy made while growing) small. */
+const GROWTH = 1.25;
 /** Bytes of one chunk of the id store: chunks are added, never copied or grown. */
 const CHUNK_BITS = 20;
 const CHUNK_BYTES = 1 << CHUNK_BITS;
-/** Chunks addressable by a 32-bit position (4 GiB of ids); ids past that go to a plain Set. */
-const MAX_CHUNKS = 2 ** (32 - CHUNK_BITS);
-/** Longest id (in UTF-16 units) kept in the chunks: 3 UTF-8 bytes a unit must fit in one chunk. */
-const MAX_CHUNKED_LENGTH = Math.floor(CHUNK_BYTES / 3);
-/** Entries of one block of the index of starts. */
-const BLOCK_BITS = 16;
-const BLOCK_SIZE = 1 << BLOCK_BITS;
+/** Chunks addressable by a 32-bit slot entry (position + 1, so 0 stays free for "empty"); ids past that go to a plain Set. */
+const MAX_CHUNKS = 2 ** (32 - CHUNK_BITS) - 1;
+/** Most bytes of a record's length prefix (LEB128: 7 bits a byte; a chunk's worth needs 3). */
+const MAX_PREFIX = 3;
+/** Longest id (in UTF-16 units) kept in the chunks: its prefix and 3 UTF-8 bytes a unit must fit in one chunk. */
+const MAX_CHUNKED_LENGTH = Math.floor((CHUNK_BYTES - MAX_PREFIX) / 3);
+const TWO_TO_32 = 2 ** 32;
 
-/** 32-bit FNV-1a over `bytes[start, end)`. @internal */
-export const fnv1a = (bytes: Uint8Array, start: number, end: number): number => {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) {
-    h ^= bytes[i]!;
-    h = Math.imul(h, 0x01000193);
-  }
+/** `String.prototype.isWellFormed` (ES2024, Node 20), not yet in the ES2022 lib typings. */
+const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** murmur3's finaliser: a bijection that spreads FNV's output over all 32 bits without adding collisions. */
+const mix = (h: number): number => {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 };
 
+/** 32-bit FNV-1a over `bytes[start, end)`, mixed (the hash of an id's UTF-8 bytes). @internal */
+export const fnv1a = (bytes: Uint8Array, start: number, end: number): number => {
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, FNV_PRIME);
+  return mix(h);
+};
+
+/** Bytes of the LEB128 prefix of a record of `length` bytes. */
+const prefixBytes = (length: number): number => (length < 0x80 ? 1 : length < 0x4000 ? 2 : 3);
+
 /**
  * An exact set of strings (the `reference_id`s a roster sync has accepted)
- * kept outside the JavaScript heap, in about 25 bytes per id (its UTF-8 bytes,
- * a 4-byte start, and 5-byte table slots at most 60% full) instead of the ~80
- * a `Set<string>` costs on the heap, so that a sync of millions of members
- * keeps a flat heap. The UTF-8 bytes of the ids are appended to 1 MiB chunks
- * (added as needed, never copied), their starts to fixed blocks, and an
- * open-addressing table of typed arrays points to them; only the table is
- * rebuilt as it grows. Membership is decided by comparing bytes, never by hash
- * alone: no false repeats. (Ids over ~350,000 characters, or past 4 GiB of
- * ids, are kept in a plain `Set` instead.)
+ * kept outside the JavaScript heap, in about 20 bytes per short id (its UTF-8
+ * bytes with a length byte, and 5-byte table slots between 64% and 80% full)
+ * instead of the ~80 a `Set<string>` costs on the heap, so that a sync of
+ * millions of members keeps a flat heap.
+ *
+ * Each id is a record (LEB128 length, then UTF-8 bytes) appended to 1 MiB
+ * chunks (added as needed, never copied); an open-addressing table of typed
+ * arrays holds each record's position and an 8-bit tag of its hash. Only the
+ * table is rebuilt as it grows, 1.25× at a time, from the records themselves.
+ * Membership is decided by comparing bytes, never by hash alone: no false
+ * repeats. Ids whose UTF-8 form would not be exact (lone surrogates, which
+ * encode alike), ids over ~350,000 characters, and ids past 4 GiB are kept in
+ * a plain `Set` instead.
  *
  * @internal
  * @example
@@ -46,18 +69,18 @@ export const fnv1a = (bytes: Uint8Array, start: number, end: number): number => 
  * ids.add('EMP-1'); // false: already there
  */
 export class ReferenceIdSet {
-  /** The id store; an id never spans two chunks. */
+  /** The id store; a record never spans two chunks. */
   private readonly chunks: Buffer[] = [];
-  /** Bytes used in each chunk. */
-  private readonly chunkUsed: number[] = [];
-  /** Start of id `i` as `chunk << CHUNK_BITS | offset`, in blocks of BLOCK_SIZE. */
-  private readonly starts: Uint32Array[] = [];
+  /** Bytes of committed records in each chunk. */
+  private readonly ends: number[] = [];
+  /** Bytes used in the last chunk. */
+  private used = 0;
   private count = 0;
-  /** Slot → id index + 1 (0: empty). */
+  /** Slot → record position (`chunk << CHUNK_BITS | offset`) + 1; 0: empty. */
   private slots = new Uint32Array(INITIAL_SLOTS);
-  /** Slot → top 8 bits of its id's hash: skips most byte comparisons of ids that cannot match. */
+  /** Slot → low 8 bits of its id's hash: skips the byte comparison of almost every id that cannot match. */
   private tags = new Uint8Array(INITIAL_SLOTS);
-  /** Ids too long for a chunk, or past the chunks' 4 GiB. */
+  /** Ids the chunks cannot hold exactly (see the class comment). */
   private readonly overflow = new Set<string>();
 
   /** How many ids the set holds. */
@@ -85,96 +108,127 @@ export class ReferenceIdSet {
 
   // ----- internals
 
-  /** Chunk, start and end of the id {@link probe} last wrote (not yet committed), and its hash. */
+  /** Chunk, offset and length of the record {@link probe} last wrote (not yet committed), and its hash. */
   private probedChunk = 0;
   private probedStart = 0;
-  private probedEnd = 0;
+  private probedLength = 0;
   private probedHash = 0;
 
-  /** True when `id` is kept in the chunks (always, but for absurdly long ids or past 4 GiB). */
+  /** True when `id` is kept in the chunks (always, but for lone surrogates, absurdly long ids or past 4 GiB). */
   private fits(id: string): boolean {
-    if (id.length > MAX_CHUNKED_LENGTH) return false;
-    const last = this.chunks.length - 1;
-    return last >= 0 && this.chunkUsed[last]! + id.length * 3 <= CHUNK_BYTES ? true : this.chunks.length < MAX_CHUNKS;
+    if (id.length > MAX_CHUNKED_LENGTH || !isWellFormed(id)) return false;
+    return this.chunks.length > 0 && this.used + MAX_PREFIX + id.length * 3 <= CHUNK_BYTES
+      ? true
+      : this.chunks.length < MAX_CHUNKS;
+  }
+
+  /** Slot of a hash in a table of `size` slots (the hash's high bits; the tag takes the low ones). */
+  private static home(hash: number, size: number): number {
+    return Math.floor((hash * size) / TWO_TO_32);
   }
 
   /**
-   * Writes `id` after the used bytes of the last chunk (a new chunk when it
-   * may not fit), without committing it, and returns its slot: the one holding
-   * an equal id, or the empty slot where it would go.
+   * Writes `id`'s record after the used bytes of the last chunk (a new chunk
+   * when it may not fit), without committing it, and returns its slot: the one
+   * holding an equal id, or the empty slot where it would go.
    */
   private probe(id: string): number {
-    let chunk = this.chunks.length - 1;
-    if (chunk < 0 || this.chunkUsed[chunk]! + id.length * 3 > CHUNK_BYTES) {
+    if (this.chunks.length === 0 || this.used + MAX_PREFIX + id.length * 3 > CHUNK_BYTES) {
       this.chunks.push(Buffer.allocUnsafe(CHUNK_BYTES));
-      this.chunkUsed.push(0);
-      chunk += 1;
+      this.ends.push(0);
+      this.used = 0;
     }
+    const chunk = this.chunks.length - 1;
     const bytes = this.chunks[chunk]!;
-    const start = this.chunkUsed[chunk]!;
-    const end = start + bytes.write(id, start, 'utf8');
-    const hash = fnv1a(bytes, start, end);
+    const start = this.used;
+    let length = 0;
+    let hash = 0;
+    // fast path: a short ASCII id is copied and hashed in one pass, behind a one-byte prefix
+    const n = id.length;
+    if (n < 0x80) {
+      let h = FNV_OFFSET;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = id.charCodeAt(i);
+        if (c >= 0x80) break;
+        bytes[start + 1 + i] = c;
+        h = Math.imul(h ^ c, FNV_PRIME);
+      }
+      if (i === n) {
+        bytes[start] = n;
+        length = n + 1;
+        hash = mix(h);
+      }
+    }
+    if (length === 0) {
+      // the bytes go after a one-byte prefix; the rare id of 128 bytes or more moves up for a longer one
+      const written = bytes.write(id, start + 1, 'utf8');
+      const prefix = prefixBytes(written);
+      if (prefix > 1) bytes.copyWithin(start + prefix, start + 1, start + 1 + written);
+      for (let i = 0, m = written; i < prefix; i++, m >>>= 7) bytes[start + i] = (m & 0x7f) | (i < prefix - 1 ? 0x80 : 0);
+      length = prefix + written;
+      hash = fnv1a(bytes, start + prefix, start + length);
+    }
     this.probedChunk = chunk;
     this.probedStart = start;
-    this.probedEnd = end;
+    this.probedLength = length;
     this.probedHash = hash;
-    const mask = this.slots.length - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot]!;
+    const slots = this.slots;
+    const size = slots.length;
+    const tag = hash & 0xff;
+    for (let slot = ReferenceIdSet.home(hash, size); ; slot = slot + 1 === size ? 0 : slot + 1) {
+      const entry = slots[slot]!;
       if (entry === EMPTY) return slot;
-      if (this.tags[slot] === hash >>> 24 && this.equals(entry - 1, bytes, start, end)) return slot;
+      if (this.tags[slot] === tag && this.equals(entry - 1, bytes, start, length)) return slot;
     }
   }
 
-  private startOf(index: number): number {
-    return this.starts[index >>> BLOCK_BITS]![index & (BLOCK_SIZE - 1)]!;
-  }
-
-  /** End (in its chunk) of stored id `index`, which starts at `position`. */
-  private endOf(index: number, position: number): number {
-    const chunk = position >>> CHUNK_BITS;
-    if (index + 1 < this.count) {
-      const next = this.startOf(index + 1);
-      if (next >>> CHUNK_BITS === chunk) return next & (CHUNK_BYTES - 1);
-    }
-    return this.chunkUsed[chunk]!;
-  }
-
-  private equals(index: number, bytes: Buffer, start: number, end: number): boolean {
-    const position = this.startOf(index);
+  /**
+   * True when the record at `position` equals the `length` bytes at `start` of
+   * `bytes` (a whole record, prefix included: equal prefixes mean equal lengths).
+   */
+  private equals(position: number, bytes: Buffer, start: number, length: number): boolean {
     const from = position & (CHUNK_BYTES - 1);
-    const to = this.endOf(index, position);
-    return to - from === end - start && bytes.compare(this.chunks[position >>> CHUNK_BITS]!, from, to, start, end) === 0;
+    if (from + length > CHUNK_BYTES) return false; // a record that long would not have fitted there
+    return bytes.compare(this.chunks[position >>> CHUNK_BITS]!, from, from + length, start, start + length) === 0;
   }
 
-  /** Keeps the id {@link probe} just wrote, in the empty `slot` it returned. */
+  /** Keeps the record {@link probe} just wrote, in the empty `slot` it returned. */
   private commit(slot: number): void {
-    const block = this.count >>> BLOCK_BITS;
-    if (block === this.starts.length) this.starts.push(new Uint32Array(BLOCK_SIZE));
-    this.starts[block]![this.count & (BLOCK_SIZE - 1)] = ((this.probedChunk << CHUNK_BITS) | this.probedStart) >>> 0;
-    this.chunkUsed[this.probedChunk] = this.probedEnd;
+    this.used = this.probedStart + this.probedLength;
+    this.ends[this.probedChunk] = this.used;
     this.count += 1;
-    this.slots[slot] = this.count;
-    this.tags[slot] = this.probedHash >>> 24;
-    if (this.count > this.slots.length * MAX_LOAD) this.rehash();
+    this.slots[slot] = (((this.probedChunk << CHUNK_BITS) | this.probedStart) >>> 0) + 1;
+    this.tags[slot] = this.probedHash & 0xff;
+    if (this.count > this.slots.length * MAX_LOAD) this.grow();
   }
 
-  private rehash(): void {
-    const size = this.slots.length * 2;
-    const mask = size - 1;
+  /**
+   * Rebuilds the table 1.25× larger from the records, read in order chunk by
+   * chunk (their hashes are recomputed, not stored).
+   */
+  private grow(): void {
+    const size = Math.ceil(this.slots.length * GROWTH);
     const slots = new Uint32Array(size);
     const tags = new Uint8Array(size);
-    for (let index = 0; index < this.count; index++) {
-      const position = this.startOf(index);
-      const hash = fnv1a(
-        this.chunks[position >>> CHUNK_BITS]!,
-        position & (CHUNK_BYTES - 1),
-        this.endOf(index, position),
-      );
-      let slot = hash & mask;
-      while (slots[slot] !== EMPTY) slot = (slot + 1) & mask;
-      slots[slot] = index + 1;
-      tags[slot] = hash >>> 24;
+    for (let chunk = 0; chunk < this.chunks.length; chunk++) {
+      const bytes = this.chunks[chunk]!;
+      const end = this.ends[chunk]!;
+      for (let at = 0; at < end; ) {
+        const entry = (((chunk << CHUNK_BITS) | at) >>> 0) + 1;
+        let length = 0;
+        for (let shift = 0; ; shift += 7) {
+          const b = bytes[at++]!;
+          length |= (b & 0x7f) << shift;
+          if (b < 0x80) break;
+        }
+        const hash = fnv1a(bytes, at, at + length);
+        at += length;
+        let slot = ReferenceIdSet.home(hash, size);
+        while (slots[slot] !== EMPTY) slot = slot + 1 === size ? 0 : slot + 1;
+        slots[slot] = entry;
+        tags[slot] = hash & 0xff;
+      }
     }
     this.slots = slots;
     this.tags = tags;

@@ -129,7 +129,7 @@ const resolveOptions = (groupId: unknown, members: unknown, options: SyncRosterO
  *   whose `reference_id` was already taken by an earlier *valid* member of this
  *   roster (the first valid occurrence wins and is sent once; an earlier invalid
  *   occurrence does not block a later valid one), and a member too large for a
- *   batch of its own (`maxBytes`). Only the set of accepted `reference_id`s (kept off the heap, about 30 bytes an id, see `ReferenceIdSet`) is
+ *   batch of its own (`maxBytes`). Only the set of accepted `reference_id`s (kept off the heap, about 20 bytes a short id, see `ReferenceIdSet`) is
  *   kept in memory for this, plus the failures list.
  * - **Back-pressure.** At most `concurrency` batches are submitted but not yet
  *   completed or failed; the source is read only while there is room, so the
@@ -198,7 +198,7 @@ export const syncRoster = (
 
     // ----- state (no per-member state beyond `seen` and `failures`)
     const startMs = now();
-    const seen = new ReferenceIdSet(); // off-heap, ~30 bytes an id: the heap stays flat
+    const seen = new ReferenceIdSet(); // off-heap, ~20 bytes a short id: the heap stays flat
     const failures: MemberFailure[] = [];
     const requestIds: string[] = [];
     const batcher = new SyncBatcher<MemberInput>(maxMembers, maxBytes);

@@ -10,13 +10,22 @@ const hashOf = (id: string): number => {
 // Two ids of the same length whose 32-bit FNV-1a hashes collide (found once by a birthday search).
 const COLLIDING: [string, string] = ['EMP-0720089', 'EMP-1214000'];
 
+const LONE_SURROGATES = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
+
 describe('ReferenceIdSet', () => {
   it('answers add and has exactly like a Set<string>, for any strings (unicode, empty, long)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('EMP-1', 'EMP-2', '', 'é')), {
-          maxLength: 300,
-        }),
+        fc.array(
+          fc.oneof(
+            fc.string(),
+            fc.string({ unit: 'grapheme' }),
+            fc.string({ unit: 'binary' }), // lone surrogates too
+            fc.string({ unit: LONE_SURROGATES, maxLength: 3 }),
+            fc.constantFrom('EMP-1', 'EMP-2', '', 'é'),
+          ),
+          { maxLength: 300 },
+        ),
         (ids) => {
           const ours = new ReferenceIdSet();
           const reference = new Set<string>();
@@ -68,6 +77,33 @@ describe('ReferenceIdSet', () => {
     expect(ids.has(`${huge}y`)).to.equal(false);
     expect(ids.has(long(10))).to.equal(false);
     expect(ids.size).to.equal(12);
+  });
+
+  it('tells apart ids whose UTF-8 forms are alike: lone surrogates all encode as U+FFFD', () => {
+    const ids = new ReferenceIdSet();
+    expect(Buffer.from('EMP-\ud800').equals(Buffer.from('EMP-\udfff'))).to.equal(true);
+    for (const id of ['EMP-\ud800', 'EMP-\udfff', 'EMP-\ufffd', 'EMP-\ud83d\ude00', 'EMP-\ude00\ud83d'])
+      expect(ids.add(id)).to.equal(true);
+    expect(ids.add('EMP-\udfff')).to.equal(false);
+    expect(ids.has('EMP-\udbff')).to.equal(false);
+    expect(ids.size).to.equal(5);
+  });
+
+  it('keeps ids of every length prefix size (under 128 bytes, under 16,384, and more) exactly', () => {
+    const ids = new ReferenceIdSet();
+    const lengths = [1, 126, 127, 128, 129, 16_383, 16_384, 16_385, 300_000];
+    for (const n of lengths) {
+      expect(ids.add('x'.repeat(n))).to.equal(true);
+      expect(ids.add(`${'x'.repeat(n - 1)}y`)).to.equal(true);
+      expect(ids.add('é'.repeat(n))).to.equal(true); // 2 bytes a character
+    }
+    for (const n of lengths) {
+      expect(ids.add('x'.repeat(n))).to.equal(false);
+      expect(ids.has(`${'x'.repeat(n - 1)}y`)).to.equal(true);
+      expect(ids.has(`${'x'.repeat(n - 1)}z`)).to.equal(false);
+      expect(ids.has('é'.repeat(n))).to.equal(true);
+    }
+    expect(ids.size).to.equal(lengths.length * 3);
   });
 
   it('tells apart ids whose bytes differ only in length or in one character', () => {
