@@ -80,8 +80,9 @@ export class ReferenceIdSet {
   private slots = new Uint32Array(INITIAL_SLOTS);
   /** Slot → low 8 bits of its id's hash: skips the byte comparison of almost every id that cannot match. */
   private tags = new Uint8Array(INITIAL_SLOTS);
-  /** Ids the chunks cannot hold exactly (see the class comment). */
+  /** Ids the chunks cannot hold exactly (see the class comment), and the same in the order added. */
   private readonly overflow = new Set<string>();
+  private readonly overflowIds: string[] = [];
 
   /** How many ids the set holds. */
   get size(): number {
@@ -90,15 +91,43 @@ export class ReferenceIdSet {
 
   /** Adds `id`; returns false (and changes nothing) when it was already there. */
   add(id: string): boolean {
+    return this.insert(id) !== ReferenceIdSet.PRESENT;
+  }
+
+  /** What {@link insert} returns for an id already in the set. */
+  static readonly PRESENT = -1;
+
+  /**
+   * Adds `id` and returns its handle, a number from which {@link idAt} gives
+   * the id back (so a caller can keep a number instead of the string); returns
+   * {@link ReferenceIdSet.PRESENT} (and changes nothing) when it was already there.
+   */
+  insert(id: string): number {
     if (!this.fits(id)) {
-      if (this.overflow.has(id)) return false;
+      if (this.overflow.has(id)) return ReferenceIdSet.PRESENT;
       this.overflow.add(id);
-      return true;
+      this.overflowIds.push(id);
+      return TWO_TO_32 + this.overflowIds.length - 1;
     }
     const slot = this.probe(id);
-    if (this.slots[slot] !== EMPTY) return false;
-    this.commit(slot);
-    return true;
+    if (this.slots[slot] !== EMPTY) return ReferenceIdSet.PRESENT;
+    const position = ((this.probedChunk << CHUNK_BITS) | this.probedStart) >>> 0;
+    this.commit(slot); // may rebuild the table: the slot is stale after it
+    return position;
+  }
+
+  /** The id of a handle {@link insert} returned. */
+  idAt(handle: number): string {
+    if (handle >= TWO_TO_32) return this.overflowIds[handle - TWO_TO_32]!;
+    const bytes = this.chunks[handle >>> CHUNK_BITS]!;
+    let at = handle & (CHUNK_BYTES - 1);
+    let length = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[at++]!;
+      length |= (b & 0x7f) << shift;
+      if (b < 0x80) break;
+    }
+    return bytes.toString('utf8', at, at + length);
   }
 
   /** True when `id` is in the set. */

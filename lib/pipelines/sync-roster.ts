@@ -57,15 +57,17 @@ export const DEFAULT_CONCURRENCY = 4;
 export const PROGRESS_INTERVAL_MS = 250;
 
 /**
- * What a batch keeps once its members are handed to `submit`: only their
- * `reference_id`s and their positions in the source, in batch order (enough
- * for `completed`, `failed` and the failures list). The member objects are
- * left to the request, which needs them only until its body is sent.
+ * What a batch keeps once its members are handed to `submit`: for each member
+ * in batch order, its handle in the set of accepted `reference_id`s (which
+ * gives the id back) and its position in the source: enough for `completed`,
+ * `failed` and the failures list, in two numbers a member, off the heap. The
+ * member objects and their strings are left to the request, which needs them
+ * only until its body is sent.
  */
 interface SentBatch {
-  readonly referenceIds: ReadonlyArray<string>;
-  /** Source index of each member, as `referenceIds`. */
-  readonly indexes: Float64Array;
+  readonly size: number;
+  /** `[handle, index, handle, index, …]`. */
+  readonly entries: Float64Array;
 }
 
 // -------------------------------------------------------------------------------------
@@ -202,8 +204,8 @@ export const syncRoster = (
     const failures: MemberFailure[] = [];
     const requestIds: string[] = [];
     const batcher = new SyncBatcher<MemberInput>(maxMembers, maxBytes);
-    /** Source indexes of the members in the open batch, in order (plus the member being pushed, if any). */
-    let openIndexes: number[] = [];
+    /** `[handle, index, …]` of the members in the open batch, in order (plus the member being pushed, if any). */
+    const open: number[] = [];
     const inFlightBatches = new Subscription();
     let read = 0;
     let invalid = 0;
@@ -270,13 +272,16 @@ export const syncRoster = (
         const bytes = memberBytes(member);
         if (batcher.tooLarge(bytes)) {
           reject(index, ref, [{ path: '', message: oversizeMessage(bytes, maxBytes) }]);
-        } else if (!seen.add(ref)) {
-          reject(index, ref, [
-            { path: 'reference_id', message: `repeats "${ref}" of an earlier member of this roster; it is sent once` },
-          ]);
         } else {
-          openIndexes.push(index);
-          batcher.push(member, bytes, submit);
+          const handle = seen.insert(ref);
+          if (handle === ReferenceIdSet.PRESENT) {
+            reject(index, ref, [
+              { path: 'reference_id', message: `repeats "${ref}" of an earlier member of this roster; it is sent once` },
+            ]);
+          } else {
+            open.push(handle, index);
+            batcher.push(member, bytes, submit);
+          }
         }
       }
       maybeProgress();
@@ -286,37 +291,35 @@ export const syncRoster = (
 
     /**
      * Closes the bookkeeping of a batch the batcher just closed: its members
-     * are the first `members.length` of `openIndexes` (a member that did not
-     * fit, pushed after this batch closes, stays for the next one).
+     * are the first `size` of `open` (a member that did not fit, pushed after
+     * this batch closes, stays for the next one).
      */
-    const seal = (members: ReadonlyArray<MemberInput>): SentBatch => {
-      const n = members.length;
-      const referenceIds = new Array<string>(n);
-      const indexes = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        referenceIds[i] = members[i]!.reference_id;
-        indexes[i] = openIndexes[i]!;
-      }
-      openIndexes = n === openIndexes.length ? [] : openIndexes.slice(n);
-      return { referenceIds, indexes };
+    const seal = (size: number): SentBatch => {
+      const entries = new Float64Array(2 * size);
+      for (let i = 0; i < 2 * size; i++) entries[i] = open[i]!;
+      open.copyWithin(0, 2 * size);
+      open.length -= 2 * size;
+      return { size, entries };
     };
 
     const failBatch = (batch: SentBatch, error: VitableError, reason: string, requestId?: string): void => {
-      const { referenceIds, indexes } = batch;
-      failed += referenceIds.length;
-      for (let i = 0; i < referenceIds.length; i++)
-        failures.push({ reference_id: referenceIds[i]!, index: indexes[i]!, stage: 'request', reason });
+      const { size, entries } = batch;
+      const referenceIds = new Array<string>(size);
+      failed += size;
+      for (let i = 0; i < size; i++) {
+        const referenceId = (referenceIds[i] = seen.idAt(entries[2 * i]!));
+        failures.push({ reference_id: referenceId, index: entries[2 * i + 1]!, stage: 'request', reason });
+      }
       emit({ type: 'failed', referenceIds, error, ...(requestId !== undefined ? { requestId } : {}) });
     };
 
     const completeBatch = (batch: SentBatch, request: SyncRequest): void => {
-      const { referenceIds, indexes } = batch;
-      const size = referenceIds.length;
+      const { size, entries } = batch;
       const results = request.results;
       let lost = 0;
       if (results && results.failures.length > 0) {
         const indexOf = new Map<string, number>();
-        for (let i = 0; i < size; i++) indexOf.set(referenceIds[i]!, indexes[i]!);
+        for (let i = 0; i < size; i++) indexOf.set(seen.idAt(entries[2 * i]!), entries[2 * i + 1]!);
         for (const f of results.failures) {
           const index = indexOf.get(f.reference_id);
           if (index === undefined) continue; // not a member of this batch: reported in the event only
@@ -339,8 +342,8 @@ export const syncRoster = (
     };
 
     const submit = (members: MemberInput[]): void => {
-      const batch = seal(members);
       const size = members.length;
+      const batch = seal(size);
       inFlight++;
       let requestId: string | undefined;
       const holder = new Subscription();
@@ -393,7 +396,7 @@ export const syncRoster = (
       if (rest) {
         const cause = toVitableError(error);
         const notSent = new VitableError(`not submitted: ${why}: ${cause.message}`, { cause });
-        failBatch(seal(rest), notSent, notSent.message);
+        failBatch(seal(rest.length), notSent, notSent.message);
       }
     };
 

@@ -29,21 +29,30 @@ describe('ReferenceIdSet', () => {
         (ids) => {
           const ours = new ReferenceIdSet();
           const reference = new Set<string>();
+          const handles = new Map<string, number>();
           for (const id of ids) {
             expect(ours.has(id)).to.equal(reference.has(id));
-            expect(ours.add(id)).to.equal(!reference.has(id));
+            const handle = ours.insert(id);
+            expect(handle === ReferenceIdSet.PRESENT).to.equal(reference.has(id));
+            if (handle !== ReferenceIdSet.PRESENT) handles.set(id, handle);
+            expect(ours.add(id)).to.equal(false);
             reference.add(id);
             expect(ours.size).to.equal(reference.size);
           }
+          // every handle gives its id back, exactly
+          for (const [id, handle] of handles) expect(ours.idAt(handle)).to.equal(id);
+          expect(new Set(handles.values()).size).to.equal(handles.size);
         },
       ),
       { numRuns: 300 },
     );
   });
 
-  it('stays exact through many growths of its table and buffer (200,000 ids)', () => {
+  it('stays exact through many growths of its table and buffer (200,000 ids), handles included', () => {
     const ids = new ReferenceIdSet();
-    for (let i = 0; i < 200_000; i++) expect(ids.add(`EMP-${i}`)).to.equal(true);
+    const handles: number[] = [];
+    for (let i = 0; i < 200_000; i++) handles.push(ids.insert(`EMP-${i}`));
+    for (let i = 0; i < 200_000; i++) if (ids.idAt(handles[i]!) !== `EMP-${i}`) expect.fail(`handle of EMP-${i}`);
     expect(ids.size).to.equal(200_000);
     for (let i = 0; i < 200_000; i += 997) expect(ids.add(`EMP-${i}`)).to.equal(false);
     expect(ids.has('EMP-200000')).to.equal(false);
@@ -67,9 +76,9 @@ describe('ReferenceIdSet', () => {
   it('keeps long ids across chunk boundaries, and ids too long for a chunk, exactly', () => {
     const ids = new ReferenceIdSet();
     const long = (i: number): string => `${i}-`.padEnd(120_000, 'x'); // 3 fit a 1 MiB chunk
-    for (let i = 0; i < 10; i++) expect(ids.add(long(i))).to.equal(true);
+    for (let i = 0; i < 10; i++) expect(ids.idAt(ids.insert(long(i)))).to.equal(long(i));
     const huge = 'y'.repeat(400_000); // over a chunk's worth of 3-byte units: kept aside
-    expect(ids.add(huge)).to.equal(true);
+    expect(ids.idAt(ids.insert(huge))).to.equal(huge);
     expect(ids.add('EMP-1')).to.equal(true);
     for (let i = 0; i < 10; i++) expect(ids.has(long(i))).to.equal(true);
     expect(ids.add(long(3))).to.equal(false);
