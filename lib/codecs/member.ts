@@ -272,7 +272,11 @@ const hasExactlyKeys = (u: Fields, keys: ReadonlySet<string>, count: number): bo
   return true;
 };
 
-const fastAddress = (u: unknown): Address | undefined => {
+/**
+ * `same`: return `u` itself when decoding would not change it; only worth its
+ * cost (a list of own keys) when the member may be returned as it is.
+ */
+const fastAddress = (u: unknown, same: boolean): Address | undefined => {
   if (!isFields(u)) return undefined;
   const { address_line_1, city, state, zipcode, address_line_2 } = u;
   if (!nonEmpty(address_line_1) || !nonEmpty(city) || typeof state !== 'string' || typeof zipcode !== 'string')
@@ -281,7 +285,7 @@ const fastAddress = (u: unknown): Address | undefined => {
   if (!US_STATE_CODES.has(upper) || !ZIPCODE.test(zipcode)) return undefined;
   const line2Ok = address_line_2 === null || typeof address_line_2 === 'string';
   // already decoded (upper-case state, nothing to strip): the value itself, as io-ts returns it
-  if (upper === state && (line2Ok || address_line_2 === undefined) && hasExactlyKeys(u, ADDRESS_KEYS, line2Ok ? 5 : 4))
+  if (same && upper === state && (line2Ok || address_line_2 === undefined) && hasExactlyKeys(u, ADDRESS_KEYS, line2Ok ? 5 : 4))
     return u as Address;
   const out: { -readonly [K in keyof Address]: Address[K] } = { address_line_1, city, state: upper, zipcode };
   if (line2Ok) out.address_line_2 = address_line_2;
@@ -305,9 +309,9 @@ const fastMember = (u: unknown): MemberInput | undefined => {
   if (typeof phone !== 'string' || typeof plan_id !== 'string' || !PLAN_ID.test(plan_id)) return undefined;
   const normalisedPhone = normalisePhone(phone);
   if (normalisedPhone === undefined) return undefined;
-  const decodedAddress = fastAddress(address);
-  if (decodedAddress === undefined) return undefined;
   const emailOk = email === null || (typeof email === 'string' && EMAIL.test(email));
+  const decodedAddress = fastAddress(address, normalisedPhone === phone && (emailOk || email === undefined));
+  if (decodedAddress === undefined) return undefined;
   // already decoded (10-digit phone, decoded address, nothing to strip): the value itself, as io-ts returns it
   if (
     normalisedPhone === phone &&

@@ -143,13 +143,15 @@ describe('MemberInput (fast path)', () => {
     });
   });
 
-  it('returns the input itself exactly when the structural codec does (nothing to normalise or strip), and its address likewise', () => {
+  it('returns the input itself exactly when the structural codec does (nothing to normalise or strip); shares an address only when that codec does', () => {
     fc.assert(
       fc.property(fc.oneof(decodedArb, memberArb, oneFieldOff, fc.anything()), (u) => {
         const structural = MemberInputStructure.decode(u);
         const fast = MemberInput.decode(u);
         expect(sameObject(fast, u)).to.equal(sameObject(structural, u));
-        expect(sameAddress(fast, u)).to.equal(sameAddress(structural, u));
+        // a copied member gets a copied address (checking the address costs more than copying it)
+        if (sameAddress(fast, u)) expect(sameAddress(structural, u)).to.equal(true);
+        if (sameObject(fast, u)) expect(sameAddress(fast, u)).to.equal(true);
         expect(outcome(fast)).to.deep.equal(outcome(structural));
       }),
       { numRuns: 3000 },
