@@ -353,12 +353,15 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
     };
     const timeoutMs = options.timeoutMs ?? config.timeoutMs;
     const maxRetries = options.maxRetries ?? config.maxRetries;
+    // the attempts keep only the decoder: the endpoint's body (a whole batch of
+    // members for a sync) is garbage once serialised into `spec`
+    const { decoder } = endpoint;
     let attempt = 0;
     // every attempt, the first and each retry, waits for the shared 429 gate
     const attempt$ = gate.whenOpen(() => {
       attempt += 1;
       if (log.enabled('debug')) log.debug(`→ ${method} ${spec.url} (attempt ${attempt})`);
-      return attemptOnce(spec, endpoint.decoder, timeoutMs);
+      return attemptOnce(spec, decoder, timeoutMs);
     });
     const retried$ = attempt$.pipe(
       retryWithPolicy({

@@ -50,10 +50,15 @@ export const newAxiosInstance = (): AxiosInstance => axios.create();
 /**
  * The per-request axios settings that never change, made once: any status is
  * an answer, bodies stay text both ways, no axios timeout (ours runs on the
- * injected scheduler).
+ * injected scheduler), and redirects are not followed: the API never
+ * redirects, so a 3xx is answered as the `ApiError` it is (never replayed,
+ * with the key, to wherever `Location` points), and axios sends through plain
+ * `http`/`https` rather than follow-redirects, which would hold on to every
+ * request body for a replay that never comes.
  */
 const FIXED_REQUEST_CONFIG: Readonly<AxiosRequestConfig> = {
   timeout: 0,
+  maxRedirects: 0,
   validateStatus: (): boolean => true,
   responseType: 'text',
   responseEncoding: 'utf8',

@@ -522,10 +522,7 @@ describe('makeHttp (the request pipeline, through the client)', () => {
 
     it('uses RequestOptions.idempotencyKey when given, and the injected key maker otherwise', async () => {
       const { seen, answer } = recorder();
-      nock(API)
-        .post('/v1/groups')
-        .times(2)
-        .reply(answer(201, created()));
+      nock(API).post('/v1/groups').times(2).reply(answer(201, created()));
       let n = 0;
       const client = testClient({}, { newIdempotencyKey: () => `key-${++n}` });
       await lastValueFrom(
@@ -610,6 +607,28 @@ describe('makeHttp (the request pipeline, through the client)', () => {
           .and.contain(`problem ${status}`);
       });
     }
+
+    for (const given of [false, true])
+      it(`answers a redirect as an ApiError with its Location, never following it${given ? ' (given axios instance)' : ''}`, async () => {
+        const { seen, answer } = recorder();
+        nock(API)
+          .post('/v1/groups')
+          .reply(answer(307, '', { location: 'https://elsewhere.test/v1/groups' }));
+        const elsewhere = nock('https://elsewhere.test').post('/v1/groups').reply(201, created());
+        const r = collect(
+          testClient(given ? { axios: axios.create() } : {}).groups.create({
+            name: 'Tier 1',
+            external_reference_id: 'seg_1',
+          }),
+        );
+        await r.done;
+        const err = r.error as ApiError;
+        expect(err).to.be.instanceOf(ApiError);
+        expect(err.status).to.equal(307);
+        expect(err.headers['location']).to.equal('https://elsewhere.test/v1/groups');
+        expect(seen.map((s) => `${s.method} ${s.path}`)).to.deep.equal(['POST /v1/groups']);
+        expect(elsewhere.isDone()).to.equal(false);
+      });
 
     it('keeps a non-JSON error body as text', async () => {
       nock(API).get('/v1/groups/grp_1').reply(404, '<html>not found</html>');
