@@ -16,8 +16,8 @@ export interface SendSpec {
   /** Absolute URL, query included. */
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
-  /** The serialised JSON body, if any. */
-  readonly body?: string;
+  /** The JSON body as UTF-8 bytes, if any (the same bytes for every attempt). */
+  readonly body?: Buffer;
   /** Method and path, for error messages. */
   readonly info: RequestInfo;
 }

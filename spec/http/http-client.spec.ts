@@ -497,6 +497,15 @@ describe('makeHttp (the request pipeline, through the client)', () => {
       expect(keys[0]).to.match(/^[0-9a-f-]{36}$/);
       expect(keys.slice(0, 3)).to.deep.equal([keys[0], keys[0], keys[0]]);
       expect(keys[3]).to.not.equal(keys[0]);
+      // every attempt sends the same JSON bytes, with their length and type
+      const sent = { name: 'Tier 1', external_reference_id: 'seg_1' };
+      expect(seen.map((s) => s.body)).to.deep.equal([sent, sent, sent, sent]);
+      for (const s of seen) {
+        expect(s.headers['content-type']).to.equal('application/json');
+        expect(s.headers['content-length']).to.equal(
+          String(Buffer.byteLength(JSON.stringify(sent))),
+        );
+      }
     });
   });
 
