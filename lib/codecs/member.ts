@@ -101,8 +101,6 @@ const todayUTC = (): string => {
   return todayCache.iso;
 };
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 /** The number written by the ASCII digits `s[from, to)` (the caller checked they are digits). */
 const digitsAt = (s: string, from: number, to: number): number => {
   let n = 0;
@@ -110,15 +108,27 @@ const digitsAt = (s: string, from: number, to: number): number => {
   return n;
 };
 
+/** True when `s` is `YYYY-MM-DD` in ASCII digits (`/^\d{4}-\d{2}-\d{2}$/`, checked without the regexp engine). */
+const isDateShape = (s: string): boolean => {
+  if (s.length !== 10 || s.charCodeAt(4) !== 0x2d || s.charCodeAt(7) !== 0x2d) return false;
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+};
+
 const checkDate = (s: string): string | undefined => {
-  if (!DATE.test(s)) return 'must be a date as YYYY-MM-DD';
+  if (!isDateShape(s)) return 'must be a date as YYYY-MM-DD';
   const y = digitsAt(s, 0, 4);
   const mo = digitsAt(s, 5, 7);
   const d = digitsAt(s, 8, 10);
   const days = mo === 2 && isLeapYear(y) ? 29 : DAYS_IN_MONTH[mo - 1];
   if (days === undefined || d < 1 || d > days) return 'is not a real calendar date';
-  // YYYY-MM-DD strings of 4-digit years order like the dates they name
-  if (s > todayUTC()) return 'must not be in the future';
+  // YYYY-MM-DD strings of 4-digit years order like the dates they name; a date
+  // before the day last looked up is in the past without reading the clock
+  if (s >= todayCache.iso && s > todayUTC()) return 'must not be in the future';
   return undefined;
 };
 

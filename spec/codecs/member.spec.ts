@@ -50,7 +50,7 @@ describe('MemberInput', () => {
     }
 
     it('a date_of_birth that is not YYYY-MM-DD', () => {
-      for (const bad of ['1990/05/15', '15-05-1990', '1990-5-15', '1990-05-15T00:00:00Z', ''])
+      for (const bad of ['1990/05/15', '15-05-1990', '1990-5-15', '1990-05-15T00:00:00Z', '', '1990-05-1\u0665', '199a-05-15', '1990-05-15\n', '1990_05-15'])
         expect(issuesFor(withField('date_of_birth', bad))).to.deep.equal([
           { path: 'members[0].date_of_birth', message: 'must be a date as YYYY-MM-DD' },
         ]);
