@@ -43,12 +43,16 @@ const normalisePhoneByRegExp = (raw: string): string | undefined => {
   return TEN_DIGITS.test(digits) ? digits : undefined;
 };
 
+/** The digits {@link normalisePhone} keeps, reused: the result is made in one allocation. */
+const PHONE_DIGITS = new Uint16Array(10);
+
 /**
  * The 10-digit form of a US phone number: spaces, dashes, dots and parentheses
  * dropped, then a leading `+1`; `undefined` when that does not leave 10 digits.
  *
- * Fast path: one pass over an ASCII string, keeping the runs of digits (an
- * already normalised number is returned as it is, without a copy); a string
+ * Fast path: one pass over an ASCII string, keeping its digits in a reused
+ * buffer and making the result in one allocation (an already normalised
+ * number is returned as it is, without a copy); a string
  * with any non-ASCII character (Unicode white space is punctuation too) goes
  * through the regexp definition. A property test holds the two equal.
  *
@@ -57,23 +61,23 @@ const normalisePhoneByRegExp = (raw: string): string | undefined => {
  * normalisePhone('+1 (415) 555-0100'); // '4155550100'
  */
 export const normalisePhone = (raw: string): string | undefined => {
-  let digits = '';
+  let n = 0; // digits kept in PHONE_DIGITS
   let kept = 0; // characters that are not punctuation, so far
   let plus = false;
-  let run = -1; // start of the current run of digits
+  let verbatim = true; // every character so far is a kept digit
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
     if (c >= 0x30 && c <= 0x39) {
       kept++;
       if (plus && kept === 2) {
         if (c !== 0x31) return undefined; // '+' not followed by '1'
-      } else if (run < 0) run = i;
+        continue; // the country code is dropped
+      }
+      if (n === 10) return undefined; // an 11th digit: never 10 digits, whatever follows
+      PHONE_DIGITS[n++] = c;
       continue;
     }
-    if (run >= 0) {
-      digits += raw.slice(run, i);
-      run = -1;
-    }
+    verbatim = false;
     if (c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0x2d || c === 0x2e || c === 0x28 || c === 0x29) continue;
     if (c === 0x2b && kept === 0) {
       plus = true;
@@ -83,8 +87,10 @@ export const normalisePhone = (raw: string): string | undefined => {
     if (c >= 0x80) return normalisePhoneByRegExp(raw);
     return undefined; // any other ASCII character stays and is not a digit
   }
-  if (run >= 0) digits = run === 0 ? raw : digits + raw.slice(run);
-  return digits.length === 10 ? digits : undefined;
+  if (n !== 10) return undefined;
+  if (verbatim) return raw; // already 10 digits: no copy
+  const d = PHONE_DIGITS;
+  return String.fromCharCode(d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!, d[9]!);
 };
 
 const TEN_DIGITS = /^\d{10}$/;
