@@ -126,6 +126,8 @@ const measure = async (
   variants: ReadonlyArray<Variant>,
   runs: number,
   check: (value: ReadonlyArray<string> | number) => string | undefined,
+  /** Back-to-back repetitions in one timed run (a run's time is their total). */
+  repeat = 1,
 ): Promise<{ times: Map<string, number[]>; problems: string[] }> => {
   const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   const problems: string[] = [];
@@ -135,12 +137,14 @@ const measure = async (
   }
   for (let r = 0; r < runs; r++) {
     for (const v of rotate(variants, r)) {
-      let value: ReadonlyArray<string> | number = 0;
+      const values: Array<ReadonlyArray<string> | number> = [];
       const ms = await timeMs(async () => {
-        value = await v.run();
+        for (let k = 0; k < repeat; k++) values.push(await v.run());
       });
-      const problem = check(value);
-      if (problem !== undefined) problems.push(`${v.name} run ${r + 1}: ${problem}`);
+      for (const value of values) {
+        const problem = check(value);
+        if (problem !== undefined) problems.push(`${v.name} run ${r + 1}: ${problem}`);
+      }
       times.get(v.name)?.push(ms);
     }
   }
@@ -159,6 +163,9 @@ const sameIds =
       if (value[i] !== expected[i]) return `group ${i} is ${value[i]}, expected ${expected[i]} (order differs)`;
     return undefined;
   };
+
+/** Walks of the whole list in one timed run of the no-latency phase of benchmark 1. */
+const WALKS = 5;
 
 /** Runs benchmarks 1 (auto-paging) and 2 (per-call overhead) against one emulator process. */
 export const runHttpBenches = async (mode: BenchMode): Promise<BenchResult[]> => {
@@ -184,8 +191,11 @@ export const runHttpBenches = async (mode: BenchMode): Promise<BenchResult[]> =>
       { name: 'listAll prefetch 4', run: () => libraryListAll(lib, limit, 4) },
       { name: 'listAll prefetch 1, given axios instance', run: () => libraryListAll(libGiven, limit, 1) },
     ];
-    say(`1. auto-paging ${groupCount} groups, no added latency, ${mode.runs} interleaved runs…`);
-    const fast = await measure(pagingVariants, mode.runs, sameIds(ids));
+    // without latency one walk takes ~0.1 s, so short that scheduling and GC
+    // pauses swing the per-round ratios by ±20%: each timed run walks the list
+    // WALKS times
+    say(`1. auto-paging ${groupCount} groups, no added latency, ${mode.runs} interleaved runs of ${WALKS} walks…`);
+    const fast = await measure(pagingVariants, mode.runs, sameIds(ids), WALKS);
     await emu.setFaults({ latencyMs });
     say(`1. auto-paging ${groupCount} groups, +${latencyMs} ms per request…`);
     const slow = await measure(pagingVariants, mode.runs, sameIds(ids));
@@ -197,7 +207,7 @@ export const runHttpBenches = async (mode: BenchMode): Promise<BenchResult[]> =>
     const p1VsP4Slow = ratios(t(slow.times, 'listAll prefetch 1'), t(slow.times, 'listAll prefetch 4'));
     const givenVsBare = ratios(t(fast.times, 'listAll prefetch 1, given axios instance'), t(fast.times, 'bare axios loop'));
     const pagingFigures: Figure[] = [
-      ...pagingVariants.map((v) => figure(`${v.name} (no latency)`, 'ms', t(fast.times, v.name))),
+      ...pagingVariants.map((v) => figure(`${v.name} (no latency, ${WALKS} walks)`, 'ms', t(fast.times, v.name))),
       ...pagingVariants.map((v) => figure(`${v.name} (+${latencyMs} ms/request)`, 'ms', t(slow.times, v.name))),
       figure('prefetch 1 / bare (no latency)', '×', p1VsBare),
       figure(`prefetch 1 / bare (+${latencyMs} ms)`, '×', p1VsBareSlow),
@@ -231,6 +241,7 @@ export const runHttpBenches = async (mode: BenchMode): Promise<BenchResult[]> =>
       ],
       notes: [
         'Each round times the variants back to back in rotating order; one untimed warm-up round first.',
+        `Without latency each timed run walks all ${groupCount.toLocaleString('en-US')} groups ${WALKS} times (a single walk takes ~0.1 s, too short to time steadily on a shared machine); with latency, once.`,
         'Every run was checked to return all groups, in creation order (groups were created one at a time).',
         '`prefetch` is the number of pages in flight ahead of what was emitted (lib/operators/auto-page.ts): prefetch 1 is one request at a time like the bare loop, prefetch 4 overlaps four.',
         'The library line of the target is `createClient({ apiKey, baseURL })`, as users get it; a client given an axios instance passes a DOM AbortSignal with every request (its interceptors may need one), which costs more per request: its line is shown for comparison.',
