@@ -142,8 +142,8 @@ export const renderDocs = (): string => {
         `max ${bench.loadDuringRun.max} (${m.cores} would mean every core busy).`,
       '',
       `Every figure is the median of ${bench.runs} runs (roster sync: the number its table shows); every comparison was measured side by side in the same ` +
-        'process against the same server, variants interleaved with a rotating order. The machine was shared with ' +
-        'other work (test suites) while these ran, so absolute times are noisy: read the ratios, which come from ' +
+        'process against the same server, variants interleaved with a rotating order. The machine is shared (see the ' +
+        'load average above), so absolute times are noisy: read the ratios, which come from ' +
         'one run of the bench (each ratio is the median of per-round ratios).',
       '',
       '## Figures',
