@@ -49,7 +49,8 @@ export const newAxiosInstance = (): AxiosInstance => axios.create();
 
 /**
  * The per-request axios settings that never change, made once: any status is
- * an answer, bodies stay text both ways, no axios timeout (ours runs on the
+ * an answer, bodies pass through untransformed (ours are bytes, responses stay
+ * text), no axios timeout (ours runs on the
  * injected scheduler), and redirects are not followed: the API never
  * redirects, so a 3xx is answered as the `ApiError` it is (never replayed,
  * with the key, to wherever `Location` points), and axios sends through plain

@@ -1,12 +1,12 @@
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
-import { envelope } from '../codecs/common';
+import { checkedFirst, envelope } from '../codecs/common';
 
 /**
  * A decoder for the API's `{ data }` envelope that yields the unwrapped
  * resource; failing paths keep their `data.` prefix, e.g. `data.name`. Only
  * for codecs whose decoding is the identity on valid input (every response
- * codec), as it checks `is` first like `checkedFirst` (lib/codecs/common.ts).
+ * codec), as it decodes through {@link checkedFirst}.
  *
  * @example
  * // internal (lib/resources/unwrap-data.ts), not part of the package root
@@ -16,14 +16,11 @@ import { envelope } from '../codecs/common';
  */
 export const unwrapData = <C extends t.Mixed>(codec: C): t.Decoder<unknown, t.TypeOf<C>> => {
   const wrapped = envelope(codec);
+  const checked = checkedFirst(wrapped);
   return {
     name: wrapped.name,
     validate: (u, c) =>
       E.map((w: t.TypeOf<typeof wrapped>): t.TypeOf<C> => w.data)(wrapped.validate(u, c)),
-    // `is` first: every response codec decodes to its input (see checkedFirst)
-    decode: (u) =>
-      wrapped.is(u)
-        ? E.right(u.data)
-        : E.map((w: t.TypeOf<typeof wrapped>): t.TypeOf<C> => w.data)(wrapped.decode(u)),
+    decode: (u) => E.map((w: t.TypeOf<typeof wrapped>): t.TypeOf<C> => w.data)(checked.decode(u)),
   };
 };
