@@ -72,6 +72,7 @@ export const recorder = (): {
   seen: Seen[];
   record: (req: nock.ReplyFnContext['req'], path: string, body: unknown) => void;
   answer: (status: number, body: nock.ReplyBody, headers?: nock.ReplyHeaders) => ReplyFn;
+  answerEach: (...replies: ReadonlyArray<readonly [number, nock.ReplyBody]>) => ReplyFn;
 } => {
   const seen: Seen[] = [];
   const record = (req: nock.ReplyFnContext['req'], path: string, body: unknown): void => {
@@ -85,7 +86,15 @@ export const recorder = (): {
       record(this.req, path, requestBody);
       return headers === undefined ? [status, body] : [status, body, headers];
     };
-  return { seen, record, answer };
+  /** Records, then answers the n-th request with the n-th reply (the last one repeats). */
+  const answerEach =
+    (...replies: ReadonlyArray<readonly [number, nock.ReplyBody]>): ReplyFn =>
+    function (this: nock.ReplyFnContext, path: string, requestBody: nock.Body) {
+      record(this.req, path, requestBody);
+      const [status, body] = replies[Math.min(seen.length, replies.length) - 1]!;
+      return [status, body];
+    };
+  return { seen, record, answer, answerEach };
 };
 
 /** A subscription whose notifications are kept for inspection. */

@@ -475,14 +475,11 @@ describe('makeHttp (the request pipeline, through the client)', () => {
     });
 
     it('keeps one Idempotency-Key for a POST call across retries and re-subscriptions, and a new one per call', async () => {
-      const { seen, record } = recorder();
+      const { seen, answerEach } = recorder();
       nock(API)
         .post('/v1/groups')
         .times(5)
-        .reply(function (path, body) {
-          record(this.req, path, body);
-          return seen.length === 1 ? [503, 'busy'] : [201, created()];
-        });
+        .reply(answerEach([503, 'busy'], [201, created()]));
       const retries: RetryEvent[] = [];
       const client = testClient({ onRetry: (e) => retries.push(e) });
       const create$ = client.groups.create({ name: 'Tier 1', external_reference_id: 'seg_1' });
@@ -511,14 +508,11 @@ describe('makeHttp (the request pipeline, through the client)', () => {
 
   describe('idempotency keys', () => {
     it('reuses the key when an rxjs retry() re-subscribes after the client gave up', async () => {
-      const { seen, record } = recorder();
+      const { seen, answerEach } = recorder();
       nock(API)
         .post('/v1/groups')
         .times(2)
-        .reply(function (path, body) {
-          record(this.req, path, body);
-          return seen.length === 1 ? [500, 'boom'] : [201, created()];
-        });
+        .reply(answerEach([500, 'boom'], [201, created()]));
       const g = await lastValueFrom(
         testClient({ maxRetries: 0 })
           .groups.create({ name: 'Tier 1', external_reference_id: 'seg_1' })
