@@ -86,11 +86,15 @@ const invalid = (problems: ReadonlyArray<Problem>, what = 'request body'): Answe
 const badQuery = (problems: ReadonlyArray<Problem>): Answer =>
   fail(400, 'invalid_request_error', `Invalid query: ${problems.map((p) => p.message).join('; ')}`, problems);
 
-const rateLimited = (retryAfterMs: number, message: string): Answer => ({
-  status: 429,
-  body: errorBody('rate_limit_error', message),
-  headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))), 'retry-after-ms': String(retryAfterMs) },
-});
+/** A 429: `Retry-After` in whole seconds (rounded up), plus the exact `retry-after-ms` when `exactMs`. */
+const rateLimited = (retryAfterMs: number, message: string, exactMs: boolean): Answer => {
+  const seconds = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+  return {
+    status: 429,
+    body: errorBody('rate_limit_error', message),
+    headers: exactMs ? { 'retry-after': seconds, 'retry-after-ms': String(retryAfterMs) } : { 'retry-after': seconds },
+  };
+};
 
 const matchRoute = (method: string, pathname: string): RouteMatch => {
   const raw = pathname.split('/').slice(1);
@@ -335,7 +339,12 @@ export class EmulatorServer {
     // rate limit, per API key
     const decision = this.limiter?.take(org.apiKey);
     if (decision !== undefined && !decision.allowed)
-      return this.answer(ex, rateLimited(decision.retryAfterMs, `Rate limit exceeded; retry in ${decision.retryAfterMs} ms`));
+      return this.answer(ex, rateLimited(
+          decision.retryAfterMs,
+          `Rate limit exceeded; retry in ${decision.retryAfterMs} ms`,
+          this.options.rateLimit?.retryAfterMs === true,
+        ),
+      );
 
     // body
     let body: Record<string, unknown> = {};
@@ -367,7 +376,7 @@ export class EmulatorServer {
     // injected faults (decided per request, in arrival order)
     const fault: FaultOutcome = this.faults.next();
     if (fault.rateLimitMs !== undefined)
-      return this.answer(ex, rateLimited(fault.rateLimitMs, `Rate limit exceeded (injected); retry in ${fault.rateLimitMs} ms`));
+      return this.answer(ex, rateLimited(fault.rateLimitMs, `Rate limit exceeded (injected); retry in ${fault.rateLimitMs} ms`, true));
     if (fault.errorStatus !== undefined) {
       this.counters.errors++;
       return this.answer(

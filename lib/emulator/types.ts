@@ -18,6 +18,12 @@ export interface EmulatorOrganization {
 export interface RateLimitOptions {
   readonly requestsPerSecond: number;
   readonly burst: number;
+  /**
+   * Also send `retry-after-ms` with the exact wait (default false). By default
+   * a 429 carries only `Retry-After` in whole seconds (rounded up), as most
+   * real servers send it.
+   */
+  readonly retryAfterMs?: boolean;
 }
 
 /**

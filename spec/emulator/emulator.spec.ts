@@ -580,11 +580,25 @@ describe('startEmulator', () => {
         }
         expect(statuses).to.deep.equal([200, 200, 200, 429, 429]);
         expectError(last!, 429, 'rate_limit_error');
-        expect(Number(last!.headers['retry-after'])).to.be.within(4, 5);
-        expect(Number(last!.headers['retry-after-ms'])).to.be.within(4000, 5000);
+        expect(last!.headers['retry-after']).to.match(/^[45]$/);
+        expect(last!.headers['retry-after-ms']).to.equal(undefined);
         expect((await call(limited.url, 'key-b', { path: '/v1/groups' })).status).to.equal(200);
         expect(limited.stats().faults.rateLimited).to.equal(2);
         expect(limited.stats().byRoute['GET /v1/groups']).to.deep.equal({ '200': 4, '429': 2 });
+      } finally {
+        await limited.stop();
+      }
+    });
+
+    it('sends the exact wait as retry-after-ms beside the whole-second Retry-After when rateLimit.retryAfterMs is set', async () => {
+      const limited = await startEmulator({ rateLimit: { requestsPerSecond: 0.4, burst: 1, retryAfterMs: true } });
+      try {
+        expect((await call(limited.url, limited.apiKey, { path: '/v1/groups' })).status).to.equal(200);
+        const reply = await call(limited.url, limited.apiKey, { path: '/v1/groups' });
+        expectError(reply, 429, 'rate_limit_error');
+        const ms = Number(reply.headers['retry-after-ms']);
+        expect(ms).to.be.within(2000, 2500);
+        expect(reply.headers['retry-after']).to.equal(String(Math.ceil(ms / 1000)));
       } finally {
         await limited.stop();
       }
