@@ -85,4 +85,4 @@ export const main = async ({ baseURL, apiKey, log }: ExampleEnv): Promise<void> 
   }
 };
 
-runIfMain(module, main);
+runIfMain('cli', main);

@@ -61,4 +61,4 @@ export const main = async ({ baseURL, apiKey, log }: ExampleEnv): Promise<void> 
   assert.equal(retries.length, 0);
 };
 
-runIfMain(module, main);
+runIfMain('configuration', main);

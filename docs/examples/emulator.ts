@@ -44,4 +44,4 @@ export const main = async ({ log }: ExampleEnv): Promise<void> => {
   }
 };
 
-runIfMain(module, main);
+runIfMain('emulator', main);

@@ -75,4 +75,4 @@ export const main = async ({ baseURL, apiKey, log }: ExampleEnv): Promise<void> 
   assert.ok(!JSON.stringify(missing).includes(apiKey));
 };
 
-runIfMain(module, main);
+runIfMain('errors', main);

@@ -1,13 +1,15 @@
 // docs/functional-style.md: Either instead of the error channel, with fp-ts.
 import assert from 'node:assert/strict';
-import * as E from 'fp-ts/Either';
-import { pipe } from 'fp-ts/function';
+// fp-ts 2 has no `exports` map: import its modules by file (`fp-ts/lib/Either.js`)
+// so that the same line works in native ES modules, CommonJS and bundlers
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type * as t from 'io-ts';
 import { firstValueFrom, forkJoin } from 'rxjs';
 import {
   createClient,
   MemberInput,
   toEither,
-  toIssues,
   type Group,
   type VitableError,
 } from '../../lib';
@@ -57,11 +59,11 @@ export const main = async ({ baseURL, apiKey, log }: ExampleEnv): Promise<void> 
   log(`normalised phone: ${phone}`);
   assert.equal(phone, '4155550199');
 
-  const bad = pipe(
-    MemberInput.decode({ reference_id: 'EMP-10' }),
-    E.mapLeft((errors) => toIssues(errors).map((i) => i.path)),
-  );
-  assert.ok(E.isLeft(bad) && bad.left.includes('date_of_birth'));
+  // an io-ts error's context is the chain of keys from the root to the failing value
+  const failsAt = (key: string) => (errors: t.Errors) =>
+    errors.some((error) => error.context.some((entry) => entry.key === key));
+  const bad = MemberInput.decode({ reference_id: 'EMP-10' });
+  assert.ok(E.isLeft(bad) && failsAt('date_of_birth')(bad.left));
 };
 
-runIfMain(module, main);
+runIfMain('functional-style', main);

@@ -40,4 +40,4 @@ export const main = async ({ baseURL, apiKey, log }: ExampleEnv): Promise<void> 
   );
 };
 
-runIfMain(module, main);
+runIfMain('paging', main);

@@ -70,4 +70,4 @@ export const main = async ({ baseURL, apiKey, log }: ExampleEnv): Promise<void> 
   assert.equal(report.read, report.invalid + report.failed + report.synced);
 };
 
-runIfMain(module, main);
+runIfMain('quick-start', main);

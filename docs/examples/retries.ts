@@ -49,4 +49,4 @@ export const main = async ({ log }: ExampleEnv): Promise<void> => {
   }
 };
 
-runIfMain(module, main);
+runIfMain('retries', main);

@@ -73,4 +73,4 @@ export const main = async ({ baseURL, apiKey, log }: ExampleEnv): Promise<void> 
   }
 };
 
-runIfMain(module, main);
+runIfMain('roster-sync', main);
