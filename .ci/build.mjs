@@ -9,7 +9,8 @@
 // `./errors.js`, `./codecs` -> `./codecs/index.js`), as Node ESM and
 // `nodenext` require, and .ci/fp-ts-replacer.cjs points fp-ts directory
 // imports at their files. A package.json marker in each output folder tells
-// Node and TypeScript which module format its .js and .d.ts files are.
+// Node and TypeScript which module format its .js and .d.ts files are (and
+// bundlers that its modules have no side effects).
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,5 +30,12 @@ run(join(root, '.ci', 'write-version.mjs'), '--check');
 run(tsc, '-p', 'tsconfig.build.json');
 run(tsc, '-p', 'tsconfig.esm.json');
 run(tscAlias, '-p', 'tsconfig.esm.json');
-writeFileSync(join(root, 'dist', 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
-writeFileSync(join(root, 'dist', 'esm', 'package.json'), '{ "type": "module" }\n');
+// bundlers read `sideEffects` from the nearest package.json, so the markers repeat it
+for (const [dir, type] of [
+  ['cjs', 'commonjs'],
+  ['esm', 'module'],
+])
+  writeFileSync(
+    join(root, 'dist', dir, 'package.json'),
+    `${JSON.stringify({ type, sideEffects: false }, null, 2)}\n`,
+  );
