@@ -185,7 +185,7 @@ export interface ApiErrorInit extends RequestInfo {
 
 /**
  * The server answered with a non-2xx status. Subclasses exist per status;
- * {@link apiErrorFor} picks the right one.
+ * the client builds the one that matches the status.
  *
  * @example
  * import { ApiError } from 'vitable-connect-rx';
