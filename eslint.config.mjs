@@ -18,6 +18,13 @@ export default tseslint.config(
     },
   },
   {
+    // the build and check scripts: plain Node
+    files: ['.ci/**/*.mjs', '.ci/**/*.cjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', exports: 'writable' },
+    },
+  },
+  {
     files: ['spec/**/*.ts'],
     rules: { '@typescript-eslint/no-unused-expressions': 'off' },
   },

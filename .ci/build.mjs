@@ -23,7 +23,12 @@ const run = (script, ...args) =>
   execFileSync(process.execPath, [script, ...args], { cwd: root, stdio: 'inherit' });
 
 const tsc = require.resolve('typescript/bin/tsc');
-const tscAlias = join(dirname(require.resolve('tsc-alias/package.json')), 'dist', 'bin', 'index.js');
+const tscAlias = join(
+  dirname(require.resolve('tsc-alias/package.json')),
+  'dist',
+  'bin',
+  'index.js',
+);
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 run(join(root, '.ci', 'write-version.mjs'), '--check');
