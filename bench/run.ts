@@ -5,7 +5,7 @@
  *
  * Environment: `BENCH_QUICK=1` for a fast smoke run (smaller sizes),
  * `BENCH_RUNS=n` to change the number of runs (default 7, quick 5; roster sync 5),
- * `BENCH_ONLY=paging,roster,validation` to run a subset (results of the
+ * `BENCH_ONLY=http,roster,validation,package` to run a subset (results of the
  * others are kept from the previous `bench/results.json`).
  */
 import * as fs from 'node:fs';
@@ -15,12 +15,13 @@ import { performance } from 'node:perf_hooks';
 import { benchMode, printResult, say } from './harness';
 import type { BenchResult } from './harness';
 import { runHttpBenches } from './http-benches';
+import { runPackageBench } from './package-bench';
 import { machineInfo, renderDocs, repoRoot, writeJson } from './report';
 import type { BenchFile } from './report';
 import { runRosterBench } from './roster-bench';
 import { runValidationBench } from './validation-bench';
 
-const ALL = ['http', 'roster', 'validation'] as const;
+const ALL = ['http', 'roster', 'validation', 'package'] as const;
 type Part = (typeof ALL)[number];
 
 const main = async (): Promise<void> => {
@@ -45,10 +46,11 @@ const main = async (): Promise<void> => {
   await run('validation', () => runValidationBench(mode));
   await run('http', () => runHttpBenches(mode));
   await run('roster', () => runRosterBench(mode));
+  await run('package', () => runPackageBench(mode));
 
   clearInterval(sampler);
   const file = path.join(repoRoot(), 'bench', 'results.json');
-  const order = ['auto-paging', 'per-call-overhead', 'roster-sync', 'validation-batching'];
+  const order = ['auto-paging', 'per-call-overhead', 'roster-sync', 'validation-batching', 'package'];
   const previous = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as BenchFile) : undefined;
   const kept =
     only.length > 0 && previous !== undefined && previous.mode === (mode.quick ? 'quick' : 'full')

@@ -6,13 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type * as t from 'io-ts';
 import { firstValueFrom, forkJoin } from 'rxjs';
-import {
-  createClient,
-  MemberInput,
-  toEither,
-  type Group,
-  type VitableError,
-} from '../../lib';
+import { createClient, MemberInput, toEither, type Group, type VitableError } from '../../lib';
 import { runIfMain, type ExampleEnv } from './example-env';
 
 export const main = async ({ baseURL, apiKey, log }: ExampleEnv): Promise<void> => {

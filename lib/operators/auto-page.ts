@@ -41,6 +41,21 @@ type Slot<T> =
  * of a page is delivered in its turn. Unsubscribing (e.g. `take(n)`)
  * unsubscribes every page in flight.
  *
+ * ```text
+ * fetchPage(1):  ----(P1|)                      P1 = { data: [a, b], total_pages: 3 }
+ * fetchPage(2):          ----(P2|)              P2 = { data: [c, d] }
+ * fetchPage(3):                  ----(P3|)      P3 = { data: [e] }
+ * autoPage:      ----(ab)----(cd)----(e|)       prefetch 1: one page at a time
+ *
+ * fetchPage(1):  ----(P1|)
+ * fetchPage(2):          ----(P2|)
+ * fetchPage(3):          ----(P3|)              requested with page 2 (prefetch 2)
+ * autoPage:      ----(ab)----(cde|)
+ *
+ * autoPage(...).pipe(take(3)):
+ * autoPage:      ----(ab)----(c|)               page 2's c is the 3rd item: no page 3
+ * ```
+ *
  * RxJS has no backpressure: a synchronous consumer takes a page's items as
  * they are emitted, so "the consumer took them" means "still subscribed
  * afterwards". `take(5)` over pages of 100 therefore makes one request.

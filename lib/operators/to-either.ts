@@ -7,11 +7,20 @@ import { toVitableError, type VitableError } from '../errors';
  * becomes a `Right`, an error becomes a `Left<VitableError>` (anything else
  * thrown is wrapped in a `VitableError`), and the stream then completes.
  *
+ * ```text
+ * source:      --a--b--#
+ * toEither():  --A--B--(L|)
+ *
+ * A = right(a), B = right(b), L = left(error): an error becomes a last value
+ * source:      --a--b--|
+ * toEither():  --A--B--|     (no error: only Rights, completes as the source does)
+ * ```
+ *
  * @return An operator `Observable<T> → Observable<Either<VitableError, T>>`.
  *
  * @example
  * import { createClient, toEither } from 'vitable-connect-rx';
- * import { isLeft } from 'fp-ts/Either';
+ * import { isLeft } from 'fp-ts/lib/Either.js';
  *
  * createClient()
  *   .groups.retrieve('grp_missing')

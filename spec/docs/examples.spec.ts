@@ -101,7 +101,9 @@ describe('docs/examples', function () {
   for (const file of EXAMPLE_FILES) {
     describe(file, () => {
       it('is named by a guide or by docs/README.md', () => {
-        const namedBy = [...GUIDES, 'README.md'].filter((g) => text(g).includes(`examples/${file}`));
+        const namedBy = [...GUIDES, 'README.md'].filter((g) =>
+          text(g).includes(`examples/${file}`),
+        );
         expect(namedBy, `no file of docs/ names examples/${file}`).not.to.be.empty;
       });
 
