@@ -93,15 +93,20 @@ type Load = 'root' | 'dependencies';
 
 const DEPENDENCIES = ['rxjs', 'fp-ts/lib/Either.js', 'io-ts', 'axios'];
 
-/** Milliseconds one fresh Node process takes to load `what`, by `require` or by `import`. */
-const loadTimeMs = (dir: string, how: 'require' | 'import', what: Load): number => {
+/**
+ * Milliseconds one fresh Node process takes to load `what`, by `require` or by
+ * `import`: the root from the consumer folder `dir`, the dependencies from the
+ * repository `root` (where they are installed, as the root finds them).
+ */
+const loadTimeMs = (dir: string, root: string, how: 'require' | 'import', what: Load): number => {
   const specifiers = what === 'root' ? ['vitable-connect-rx'] : DEPENDENCIES;
   const load = specifiers
     .map((s) => (how === 'require' ? `require('${s}');` : `await import('${s}');`))
     .join(' ');
   const script = `const t = performance.now(); ${load} console.log(performance.now() - t);`;
   const args = [how === 'require' ? '--input-type=commonjs' : '--input-type=module', '-e', script];
-  return Number(execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8' }).trim());
+  const cwd = what === 'root' ? dir : root;
+  return Number(execFileSync(process.execPath, args, { cwd, encoding: 'utf8' }).trim());
 };
 
 interface PackInfo {
@@ -120,6 +125,9 @@ const packInfo = (root: string): PackInfo => {
   const [info] = JSON.parse(out) as PackInfo[];
   return info;
 };
+
+const ratios = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): number[] =>
+  a.map((x, i) => x / (b[i] ?? Number.NaN));
 
 const kb = (bytes: number): string => `${fmt(bytes / 1024)} KB`;
 
@@ -148,10 +156,10 @@ export const runPackageBench = async (mode: BenchMode): Promise<BenchResult> => 
       ['import', 'dependencies'],
     ] as const;
     const times = new Map<string, number[]>(variants.map(([how, what]) => [`${how} ${what}`, []]));
-    loadTimeMs(dir, 'require', 'root'); // warm the file system cache once
+    loadTimeMs(dir, root, 'require', 'root'); // warm the file system cache once
     for (let run = 0; run < mode.runs; run++)
       for (const [how, what] of rotate(variants, run))
-        times.get(`${how} ${what}`)!.push(loadTimeMs(dir, how, what));
+        times.get(`${how} ${what}`)!.push(loadTimeMs(dir, root, how, what));
     const timesOf = (key: string): number[] => times.get(key) ?? [];
 
     const figures: Figure[] = [
@@ -180,6 +188,16 @@ export const runPackageBench = async (mode: BenchMode): Promise<BenchResult> => 
         'import of rxjs, fp-ts Either, io-ts and axios alone',
         'ms',
         timesOf('import dependencies'),
+      ),
+      figure(
+        'require: root / dependencies alone, per round',
+        'x',
+        ratios(timesOf('require root'), timesOf('require dependencies')),
+      ),
+      figure(
+        'import: root / dependencies alone, per round',
+        'x',
+        ratios(timesOf('import root'), timesOf('import dependencies')),
       ),
     ];
     return {
