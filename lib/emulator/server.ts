@@ -31,9 +31,22 @@ export interface EmulatorServerOptions {
   readonly now?: () => number;
   /** Id generator (default random 12-character suffixes). */
   readonly ids?: IdGenerator;
+  /** Timers for processing delays and injected latency (default the global `setTimeout` / `clearTimeout`). */
+  readonly timers?: EmulatorTimers;
   /** Called each time a request is parsed, with its `req_…` id and the result (tests count parses). */
   readonly onParse?: (requestId: string, parsed: Either<Refusal, ParsedRequest>) => void;
 }
+
+/** The timer functions the server uses; tests inject their own to drive time. */
+export interface EmulatorTimers {
+  readonly setTimeout: (fn: () => void, ms: number) => unknown;
+  readonly clearTimeout: (handle: unknown) => void;
+}
+
+const GLOBAL_TIMERS: EmulatorTimers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 interface Exchange {
   readonly req: http.IncomingMessage;
@@ -72,7 +85,8 @@ export class EmulatorServer {
   private readonly faults: FaultInjector;
   private readonly parsing: ParseContext;
   private readonly serve: Serve;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly clock: EmulatorTimers;
+  private readonly timers = new Set<unknown>();
   private stopping: Promise<void> | undefined;
   private counters = { requests: 0, idempotentReplays: 0, errors: 0, drops: 0, rateLimited: 0 };
   private readonly byRoute = new Map<string, Map<string, number>>();
@@ -80,6 +94,7 @@ export class EmulatorServer {
   constructor(options: EmulatorServerOptions) {
     const now = options.now ?? Date.now;
     this.ids = options.ids ?? randomId;
+    this.clock = options.timers ?? GLOBAL_TIMERS;
     this.state = new EmulatorState({
       organizations: options.organizations,
       now,
@@ -131,7 +146,7 @@ export class EmulatorServer {
   /** Closes the server and every connection now; pending timers (processing, latency) are dropped. Idempotent. */
   stop(): Promise<void> {
     if (this.stopping === undefined) {
-      for (const timer of this.timers) clearTimeout(timer);
+      for (const timer of this.timers) this.clock.clearTimeout(timer);
       this.timers.clear();
       this.stopping = new Promise<void>((resolve) => {
         if (!this.http.listening) return resolve();
@@ -164,7 +179,7 @@ export class EmulatorServer {
 
   private schedule(fn: () => void, ms: number): void {
     if (this.stopping !== undefined) return;
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       this.timers.delete(timer);
       fn();
     }, ms);
