@@ -37,7 +37,7 @@ export interface RawCall {
   readonly body?: string | Buffer;
 }
 
-const parseReply = (bytes: Buffer): Reply | undefined => {
+const parseReply = (bytes: Buffer, head: boolean): Reply | undefined => {
   const end = bytes.indexOf('\r\n\r\n');
   if (end < 0) return undefined;
   const [statusLine = '', ...lines] = bytes.subarray(0, end).toString('latin1').split('\r\n');
@@ -48,7 +48,7 @@ const parseReply = (bytes: Buffer): Reply | undefined => {
     const colon = line.indexOf(':');
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
-  const length = Number(headers['content-length'] ?? 0);
+  const length = head ? 0 : Number(headers['content-length'] ?? 0);
   const body = bytes.subarray(end + 4);
   if (body.length < length) return undefined;
   const text = body.subarray(0, length).toString('utf8');
@@ -78,7 +78,7 @@ export const raw = (baseUrl: string, r: RawCall): Promise<Reply> =>
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', () => undefined);
     socket.on('close', () => {
-      const reply = parseReply(Buffer.concat(chunks));
+      const reply = parseReply(Buffer.concat(chunks), r.method === 'HEAD');
       if (reply === undefined) reject(new Error(`connection closed without an answer (${r.method} ${r.target.slice(0, 80)})`));
       else resolve(reply);
     });
