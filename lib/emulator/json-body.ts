@@ -19,34 +19,48 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.!#$&^-]+\+)?json$/i;
 // -------------------------------------------------------------------------------------
 
 /**
- * How deeply arrays and objects nest in a JSON text, up to `limit + 1` (it stops
- * there). Scans the text without recursion, skipping strings, so no body can
- * exhaust the stack here or in anything that walks the parsed value later.
+ * True when arrays and objects nest deeper than `limit` levels in a parsed
+ * JSON value (the value itself is level 1). Walks the value with its own
+ * stack, never recursing, and stops at the first container past the limit;
+ * so no body exhausts the stack here, and nothing that walks an accepted body
+ * later (fingerprints, comparisons) meets more than `limit` levels.
+ * (`JSON.parse` itself does not recurse: 5,000,000 nested arrays parse, in
+ * about a second per million levels; the body limit bounds that.)
  *
  * @internal
  * @example
  * // internal to the emulator (lib/emulator/json-body.ts)
- * jsonDepth('{"a":[[1]],"b":"[[["}', 32); // 3
+ * nestedDeeperThan({ a: [[1]] }, 3); // false: 3 levels
+ * nestedDeeperThan({ a: [[[1]]] }, 3); // true
  */
-export const jsonDepth = (text: string, limit: number): number => {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      depth++;
-      if (depth > deepest) {
-        deepest = depth;
-        if (deepest > limit) return deepest;
+export const nestedDeeperThan = (value: unknown, limit: number): boolean => {
+  const stack: unknown[] = [value];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    const depth = depths.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth > limit) return true;
+    if (Array.isArray(item)) {
+      for (let i = 0; i < item.length; i++) {
+        const v: unknown = item[i];
+        if (v !== null && typeof v === 'object') {
+          stack.push(v);
+          depths.push(depth + 1);
+        }
       }
-    } else if (c === 0x5d || c === 0x7d) depth--;
+    } else {
+      const record = item as Record<string, unknown>;
+      for (const key in record) {
+        const v = record[key];
+        if (v !== null && typeof v === 'object') {
+          stack.push(v);
+          depths.push(depth + 1);
+        }
+      }
+    }
   }
-  return deepest;
+  return false;
 };
 
 /**
@@ -85,14 +99,14 @@ export const jsonBody = (contentType: string | undefined, text: string): E.Eithe
       fail(415, 'unsupported_media_type', `Content-Type ${JSON.stringify(contentType)} is not supported; send application/json`),
     );
   if (text.trim() === '') return E.left(badRequest('Request body is required: a JSON object'));
-  if (jsonDepth(text, MAX_BODY_DEPTH) > MAX_BODY_DEPTH)
-    return E.left(badRequest(`Request body is nested deeper than ${MAX_BODY_DEPTH} levels`));
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
     return E.left(badRequest(`Malformed JSON body: ${err instanceof Error ? err.message : String(err)}`));
   }
+  if (nestedDeeperThan(parsed, MAX_BODY_DEPTH))
+    return E.left(badRequest(`Request body is nested deeper than ${MAX_BODY_DEPTH} levels`));
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     return E.left(badRequest('Request body must be a JSON object'));
   return E.right(parsed as Record<string, unknown>);

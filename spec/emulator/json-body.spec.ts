@@ -1,22 +1,26 @@
 import { expect } from 'chai';
 import * as E from 'fp-ts/Either';
-import { MAX_BODY_DEPTH, isJsonContentType, jsonBody, jsonDepth } from '../../lib/emulator/json-body';
+import { MAX_BODY_DEPTH, isJsonContentType, jsonBody, nestedDeeperThan } from '../../lib/emulator/json-body';
 
 const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
 const status = (e: E.Either<{ status: number }, unknown>): number | 'ok' => (E.isLeft(e) ? e.left.status : 'ok');
 
-describe('jsonDepth', () => {
-  it('counts nesting of arrays and objects, ignoring brackets inside strings (escaped quotes included)', () => {
-    expect(jsonDepth('1', 32)).to.equal(0);
-    expect(jsonDepth('{}', 32)).to.equal(1);
-    expect(jsonDepth('{"a":[[1]],"b":"[[[{{"}', 32)).to.equal(3);
-    expect(jsonDepth('["\\"[[[[", [{}]]', 32)).to.equal(3);
-    expect(jsonDepth(nested(32), 32)).to.equal(32);
+describe('nestedDeeperThan', () => {
+  it('counts the levels of arrays and objects, the value itself being level 1', () => {
+    expect(nestedDeeperThan(1, 0)).to.equal(false);
+    expect(nestedDeeperThan({}, 1)).to.equal(false);
+    expect(nestedDeeperThan({}, 0)).to.equal(true);
+    expect(nestedDeeperThan({ a: [[1]], b: '[[[{{' }, 3)).to.equal(false);
+    expect(nestedDeeperThan({ a: [[1]], b: [{ c: [{}] }] }, 3)).to.equal(true);
+    expect(nestedDeeperThan(JSON.parse(nested(32)), 32)).to.equal(false);
+    expect(nestedDeeperThan(JSON.parse(nested(33)), 32)).to.equal(true);
   });
 
-  it('stops one past the limit, however deep the text goes', () => {
-    expect(jsonDepth(nested(5000), 32)).to.equal(33);
-    expect(jsonDepth('['.repeat(10_000_000), 32)).to.equal(33);
+  it('walks millions of levels without recursing, and wide values whole', () => {
+    expect(nestedDeeperThan(JSON.parse(nested(200_000)), 32)).to.equal(true);
+    const wide = { members: Array.from({ length: 5000 }, (_, i) => ({ i, address: { city: 'x' } })) };
+    expect(nestedDeeperThan(wide, 4)).to.equal(false);
+    expect(nestedDeeperThan({ ...wide, last: [[[[1]]]] }, 4)).to.equal(true);
   });
 });
 
