@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Either } from 'fp-ts/Either';
+import * as E from 'fp-ts/Either';
 import { fail, toText, type Answer, type TextAnswer } from './answers';
 import { FaultInjector } from './fault-injector';
 import { makeHandlers } from './handlers';
@@ -34,7 +34,7 @@ export interface EmulatorServerOptions {
   /** Timers for processing delays and injected latency (default the global `setTimeout` / `clearTimeout`). */
   readonly timers?: EmulatorTimers;
   /** Called each time a request is parsed, with its `req_…` id and the result (tests count parses). */
-  readonly onParse?: (requestId: string, parsed: Either<Refusal, ParsedRequest>) => void;
+  readonly onParse?: (requestId: string, parsed: E.Either<Refusal, ParsedRequest>) => void;
 }
 
 /** The timer functions the server uses; tests inject their own to drive time. */
@@ -249,8 +249,11 @@ export class EmulatorServer {
       { requestId: ex.requestId, method: req.method ?? 'GET', target: req.url ?? '/', headers: req.headers, body },
       this.parsing,
     );
-    ex.routeKey = parsed._tag === 'Left' ? parsed.left.routeKey : parsed.right.routeKey;
-    if (parsed._tag === 'Left') return this.send(ex, toText(parsed.left.answer));
+    if (E.isLeft(parsed)) {
+      ex.routeKey = parsed.left.routeKey;
+      return this.send(ex, toText(parsed.left.answer));
+    }
+    ex.routeKey = parsed.right.routeKey;
     const alive = (): boolean => this.stopping === undefined && !req.socket.destroyed;
     this.deliver(ex, await this.serve(parsed.right, { fault: NO_FAULT, alive }));
   }
