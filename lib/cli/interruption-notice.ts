@@ -51,7 +51,9 @@ export interface InterruptionFacts {
 export const interruptionNotice = (facts: InterruptionFacts): string => {
   const { cause, report } = facts;
   const why =
-    cause.kind === 'signal' ? `interrupted (${cause.signal})` : 'stopped: standard output was closed';
+    cause.kind === 'signal'
+      ? `interrupted (${cause.signal})`
+      : 'stopped: standard output was closed';
   const lines = [
     `${why}: stopped reading and submitting; ${n(report.synced)} synced, ${n(report.invalid)} invalid, ` +
       `${n(report.failed)} failed, ${n(report.unfinished)} unfinished of ${n(report.read)} read ` +

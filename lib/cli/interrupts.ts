@@ -6,8 +6,7 @@ import { ExitCode } from './cli-error';
 
 /** Why a command is asked to stop. */
 export type InterruptCause =
-  | { readonly kind: 'signal'; readonly signal: StopSignal }
-  | { readonly kind: 'output-closed' };
+  { readonly kind: 'signal'; readonly signal: StopSignal } | { readonly kind: 'output-closed' };
 
 /** Who wants to hear that the run must stop, and the one who says so. */
 export interface Interrupts {

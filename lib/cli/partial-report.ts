@@ -88,7 +88,11 @@ export const reportTracker = (groupId: string, startedAt: string): ReportTracker
           failed += event.referenceIds.length;
           if (event.requestId !== undefined) accepted -= event.referenceIds.length;
           for (const referenceId of event.referenceIds)
-            failures.push({ reference_id: referenceId, stage: 'request', reason: event.error.message });
+            failures.push({
+              reference_id: referenceId,
+              stage: 'request',
+              reason: event.error.message,
+            });
           break;
         case 'progress':
           read = Math.max(read, event.read);

@@ -22,7 +22,7 @@ export interface ProgressState {
 // constants
 
 /** Narrowest and widest bar drawn; below the narrowest the bar is left out. */
-const MIN_BAR = 10;
+const MIN_BAR = 8;
 const MAX_BAR = 30;
 const FULL = '\u2588';
 const EMPTY = '\u2591';
@@ -55,7 +55,8 @@ const bar = (fraction: number, size: number): string => {
  * One line of sync progress that fits in `width` columns (the line is at most
  * `width - 1` characters, so the terminal never wraps it). The percentage, the
  * rate and the ETA are always kept; as the terminal narrows, the labels get
- * shorter, `read` is left out, then the counts are merged, then the bar goes.
+ * `read` is left out, then failed and invalid are shown as one `not synced`
+ * count, then the bar goes, then the counts.
  *
  * ```
  * 160 cols: ██████████░░░░░ 42% | read 4,210 | synced 4,000 | failed 2 | invalid 8 | 1,234/s | ETA 4s
@@ -74,7 +75,7 @@ export const progressLine = (width: number, p: ProgressState): string => {
   const texts = [
     `${pct} | read ${fmt(p.read)} | synced ${fmt(p.synced)} | failed ${fmt(p.failed)} | invalid ${fmt(p.invalid)} | ${tail}`,
     `${pct} | synced ${fmt(p.synced)} | failed ${fmt(p.failed)} | invalid ${fmt(p.invalid)} | ${tail}`,
-    `${pct} | ${fmt(p.synced)} ok, ${fmt(p.failed + p.invalid)} not | ${tail}`,
+    `${pct} | synced ${fmt(p.synced)} | not synced ${fmt(p.failed + p.invalid)} | ${tail}`,
   ];
   for (const text of texts) {
     const barSize = Math.min(MAX_BAR, room - text.length - 2);

@@ -89,15 +89,17 @@ export const createSyncOutput = (options: SyncOutputOptions): SyncOutput => {
     });
   }
   let barStarted = false;
+  // started at the sync's first event, so that what a command prints before the sync stays above the bar
+  const startBar = (): void => {
+    if (!bar || barStarted || stopped) return;
+    barStarted = true;
+    bar.start(1, 0, { read: 0, synced: 0, failed: 0, invalid: 0, membersPerSecond: 0 });
+  };
 
   const onProgress = (e: Extract<CliSyncEvent, { type: 'progress' }>): void => {
     const done = e.invalid + e.failed + e.synced;
     if (bar) {
-      // started at the first progress, so that what a command prints before the sync stays above the bar
-      if (!barStarted) {
-        barStarted = true;
-        bar.start(1, 0, { read: 0, synced: 0, failed: 0, invalid: 0, membersPerSecond: 0 });
-      }
+      startBar();
       const total = Math.max(options.estimateTotal?.(e.read) ?? e.read, done, 1);
       bar.setTotal(total);
       const payload: BarPayload = {
@@ -129,6 +131,7 @@ export const createSyncOutput = (options: SyncOutputOptions): SyncOutput => {
         stdout.write(`${redact(JSON.stringify(event))}\n`);
         return;
       }
+      if (event.type !== 'done' && event.type !== 'interrupted') startBar();
       switch (event.type) {
         case 'progress':
           onProgress(event);
