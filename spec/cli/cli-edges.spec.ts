@@ -547,11 +547,18 @@ describe('vitable-connect sync: refusals, streams, encodings and interruption (c
     it('groups list on an organization without groups says "no groups", not "page 1 of 0"', async () => {
       const empty = await startEmulator();
       try {
-        const run = await runCli(['groups', 'list'], {
-          env: { VITABLE_CONNECT_BASE_URL: empty.url, VITABLE_CONNECT_API_KEY: empty.apiKey },
-        });
-        expect(run.status, run.stderr).to.equal(0);
-        expect(run.stdout).to.equal('no groups\n');
+        const emptyEnv = {
+          VITABLE_CONNECT_BASE_URL: empty.url,
+          VITABLE_CONNECT_API_KEY: empty.apiKey,
+        };
+        const [page, all] = await Promise.all([
+          runCli(['groups', 'list'], { env: emptyEnv }),
+          runCli(['groups', 'list', '--all'], { env: emptyEnv }),
+        ]);
+        for (const run of [page, all]) {
+          expect(run.status, run.stderr).to.equal(0);
+          expect(run.stdout).to.equal('no groups\n');
+        }
       } finally {
         await empty.stop();
       }

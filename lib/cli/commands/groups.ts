@@ -84,15 +84,17 @@ export const groupsCommand = (ctx: CliContext): Command => {
     .action(async (opts: ListOptions, cmd: Command) => {
       const client = ctx.client(cmd.optsWithGlobals<GlobalOptions>());
       if (opts.all) {
-        if (!opts.json) io.stdout.write(`${headerRow()}\n`);
         let count = 0;
         await client.groups
           .listAll(opts.limit !== undefined ? { limit: opts.limit } : {})
           .forEach((g) => {
-            count++;
+            if (count++ === 0 && !opts.json) io.stdout.write(`${headerRow()}\n`);
             io.stdout.write(opts.json ? `${JSON.stringify(g)}\n` : `${groupRow(g)}\n`);
           });
-        if (!opts.json) io.stdout.write(`${count} group(s)\n`);
+        if (!opts.json)
+          io.stdout.write(
+            count === 0 ? 'no groups\n' : `${count} ${count === 1 ? 'group' : 'groups'}\n`,
+          );
         return;
       }
       const page = await lastValueFrom(
