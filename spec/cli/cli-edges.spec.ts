@@ -27,12 +27,9 @@ import { CSV_HEADER, csvRoster } from './roster-files';
 const SHOW_CURSOR = '\u001b[?25h';
 const HIDE_CURSOR = '\u001b[?25l';
 
-/** Resolves with the exit status of a child process. */
+/** Resolves with the exit status of a child process, once its output is all read. */
 const exitOf = (child: ReturnType<typeof spawn>): Promise<number | null> =>
-  new Promise((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.on('exit', (code) => resolve(code));
-  });
+  new Promise((resolve) => child.on('close', (code) => resolve(code)));
 
 // The command line's answers to hostile or unlucky use (issue 13's command
 // line section, issue 11's interruption), each run as a child process against
@@ -254,6 +251,7 @@ describe('vitable-connect sync: refusals, streams, encodings and interruption (c
           ],
           { env: { VITABLE_CONNECT_BASE_URL: slow.url, VITABLE_CONNECT_API_KEY: slow.apiKey } },
         );
+        const closed = exitOf(child);
         let stderr = '';
         child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
         const first = await new Promise<string>((resolve) => {
@@ -266,7 +264,7 @@ describe('vitable-connect sync: refusals, streams, encodings and interruption (c
             }
           });
         });
-        const status = await exitOf(child);
+        const status = await closed;
         expect(JSON.parse(first)).to.have.property('type');
         expect(status, stderr).to.equal(130);
         expect(stderr).to.contain('standard output was closed');
@@ -316,6 +314,7 @@ describe('vitable-connect sync: refusals, streams, encodings and interruption (c
           '--json',
         ];
         const child = await spawnCli(args, { env: slowEnv });
+        const closed = exitOf(child);
         let stdout = '';
         let stderr = '';
         child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
@@ -326,8 +325,7 @@ describe('vitable-connect sync: refusals, streams, encodings and interruption (c
           });
         });
         child.kill(signal);
-        const status = await exitOf(child);
-        await new Promise((resolve) => setImmediate(resolve));
+        const status = await closed;
         expect(status, stderr).to.equal(130);
 
         const report = JSON.parse(readFileSync(reportFile, 'utf8')) as SyncReport & {
@@ -401,6 +399,7 @@ describe('vitable-connect sync: refusals, streams, encodings and interruption (c
         },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
+      const closed = exitOf(child);
       let screen = '';
       await new Promise<void>((resolve) => {
         child.stdout.setEncoding('utf8').on('data', (s: string) => {
@@ -409,7 +408,7 @@ describe('vitable-connect sync: refusals, streams, encodings and interruption (c
         });
       });
       child.stdin.write('\u0003'); // Ctrl-C, as typed: the terminal sends SIGINT
-      const status = await exitOf(child);
+      const status = await closed;
       expect(status, screen).to.equal(130);
       expect(screen.lastIndexOf(SHOW_CURSOR)).to.be.above(screen.lastIndexOf(HIDE_CURSOR));
       const drawn = screen
