@@ -52,9 +52,13 @@ const estimator =
  * server's reason). `--dry-run` validates only and sends nothing (no API key
  * needed). Progress: a bar on a terminal, a line per batch otherwise, or
  * `--json` events; then a summary table. `--report <file>` writes the
- * `SyncReport` as JSON. Exit status 0 when every member synced, 1 when some did
+ * `SyncReport` as JSON, atomically (a temporary file renamed into place), and
+ * is refused when it is the roster itself. Ctrl-C, SIGTERM or a closed
+ * standard output stop the sync: the partial report (`"interrupted": true`)
+ * is printed and written, standard error says how to run it again, and the
+ * exit status is 130. Exit status 0 when every member synced, 1 when some did
  * not, 2 for usage or configuration errors (bad arguments, unreadable file,
- * bad CSV header, missing or rejected key).
+ * bad CSV header, missing or rejected key), printed alone.
  *
  * @internal
  * @example
@@ -115,8 +119,8 @@ export const syncCommand = (ctx: CliContext): Command =>
         try {
           // a bad header or an empty file is a usage error: said alone, before any report
           const records = await primeRecords(roster.records);
-          reportFile = await openReportFile(opts.report);
           if (client === undefined) {
+            reportFile = await openReportFile(opts.report);
             const report = await dryRun(opts.group, records, {
               ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
               onInvalid: (e) => {
@@ -129,8 +133,10 @@ export const syncCommand = (ctx: CliContext): Command =>
             ctx.exitCode = reportExitCode(report);
             return;
           }
-          // fail early, before reading, when the group is missing or the key is rejected
+          // fail early, before syncing, when the group is missing or the key is rejected
           await lastValueFrom(client.groups.retrieve(opts.group));
+          // opened last before the sync, from when on an interruption is handled and the file written
+          reportFile = await openReportFile(opts.report);
           const output = createSyncOutput({
             mode: outputMode(opts, io.stderr),
             stdout: io.stdout,

@@ -41,11 +41,12 @@ const isParsed = (u: unknown): u is Parsed =>
  * consumer asks for them, so a file of any size is never held whole.
  *
  * Cells are trimmed and an empty cell is an absent field. A row with the wrong
- * number of columns, or a misplaced quote, is yielded as an `error` record
- * naming its line; reading goes on. A broken quote that leaves the rest of the
+ * number of columns, a misplaced quote, or bytes that are not UTF-8 (see
+ * {@link Utf8Lines}; it is never yielded with U+FFFD in place of them) is
+ * yielded as an `error` record naming its line; reading goes on. A broken quote that leaves the rest of the
  * file ambiguous (or a record over {@link MAX_CSV_RECORD_CHARS}) is yielded as a
  * `fatal` error record and reading stops there, so no row is silently merged
- * or dropped. A bad header throws a {@link CliError} (exit status 2) naming the
+ * or dropped. A bad header (or one that is not UTF-8) throws a {@link CliError} (exit status 2) naming the
  * unknown, repeated or missing columns; so does an empty input and a read error.
  *
  * @internal

@@ -12,8 +12,9 @@ export const MAX_NDJSON_LINE_CHARS = 1_000_000;
  * ignored. Chunks are pulled from `input` only as the consumer asks for
  * records, so a file of any size is never held whole.
  *
- * A line that is not JSON is yielded as an `error` record naming its line and
- * the parser's complaint; a line over {@link MAX_NDJSON_LINE_CHARS} likewise
+ * A line that is not JSON, or that holds bytes that are not UTF-8 (never
+ * decoded with U+FFFD in their place), is yielded as an `error` record naming
+ * its line and the reason; a line over {@link MAX_NDJSON_LINE_CHARS} likewise
  * (without being buffered whole). Anything that is JSON is yielded as a
  * `member` for `syncRoster` to validate. A read error throws a
  * {@link CliError} (exit status 2) naming the source and the reason.
