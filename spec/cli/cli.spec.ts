@@ -325,7 +325,8 @@ describe('vitable-connect (child process)', function () {
 
   describe('sync-status', () => {
     it('shows a completed request with its failures (exit 1), and --wait polls a processing one to the end', async () => {
-      const slow = await startEmulator({ processingDelayMs: 1500 });
+      // long enough that the first child, started on a loaded machine, still sees it processing
+      const slow = await startEmulator({ processingDelayMs: 4000 });
       try {
         const slowClient = createClient({ apiKey: slow.apiKey, baseURL: slow.url });
         const group = await lastValueFrom(
