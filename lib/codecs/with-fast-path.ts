@@ -112,16 +112,18 @@ const brand = (): Provenance => {
  * 1. It never accepts what `structure` rejects, and it builds the same value
  *    (deep-equal) `structure` builds; a failure is always `structure`'s own,
  *    with its paths and words.
- * 2. It returns the input itself exactly when `structure` would *and* the input
- *    is a value this codec returned before; any other input gets a fresh value,
- *    even where io-ts would return the input itself. That is the one departure
- *    from io-ts, and it is deliberate: API.md says a member object is never
- *    read again after it was checked, and an object the caller made may read
- *    differently later (a getter, a Proxy). So the input is read once, by
- *    `fast.snapshot`, and both paths check that snapshot: what is checked is
- *    what is returned, and what is returned is what gets sent. A value the
- *    codec returned is its own plain data, so checking it again and handing it
- *    back copies nothing (the re-check before sending).
+ * 2. It returns the input itself only when the input is a value this codec
+ *    returned before and `fast.check` finds nothing to change (for such a
+ *    value that is exactly when io-ts would return it itself); any other
+ *    input gets a fresh value, even where io-ts would return the input itself.
+ *    That is the one departure from io-ts, and it is deliberate: API.md says a
+ *    member object is never read again after it was checked, and an object
+ *    the caller made may read differently later (a getter, a Proxy). So the
+ *    input is read once, by `fast.snapshot`, and both paths check that
+ *    snapshot: what is checked is what is returned, and what is returned is
+ *    what gets sent. A value the codec returned is its own plain data (stamped
+ *    by {@link Provenance}; a Proxy of it is not), so checking it again and
+ *    handing it back copies nothing (the re-check before sending).
  * 3. Reads that are not stable (a getter that changes) are read once: what the
  *    first read gave is checked and returned, never a later read.
  *
