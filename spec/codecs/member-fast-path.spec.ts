@@ -4,6 +4,8 @@ import { isLeft } from 'fp-ts/Either';
 import type * as t from 'io-ts';
 import { MemberInput, MemberInputStructure } from '../../lib/codecs/member';
 import { toIssues } from '../../lib/codecs/report';
+import { Address } from '../../lib/codecs/address';
+import { ADDRESS_KEYS, MEMBER_KEYS } from '../../lib/codecs/member-fast-path';
 
 const outcome = (v: t.Validation<unknown>): unknown => (isLeft(v) ? { issues: toIssues(v.left) } : { value: v.right });
 
@@ -207,5 +209,14 @@ describe('MemberInput (fast path)', () => {
       expect(r).to.deep.equal({ _tag: 'Right', right: decoded });
       expect(Object.getOwnPropertyNames(isLeft(r) ? {} : r.right)).to.have.members(Object.keys(decoded));
     }
+  });
+});
+
+describe('memberFastPath', () => {
+  it('knows exactly the keys the structure reads and keeps, for a member and for its address', () => {
+    const [required, optional] = MemberInputStructure.type.types;
+    expect([...MEMBER_KEYS]).to.have.members([...Object.keys(required.props), ...Object.keys(optional.props)]);
+    const [addressRequired, addressOptional] = Address.type.types;
+    expect([...ADDRESS_KEYS]).to.have.members([...Object.keys(addressRequired.props), ...Object.keys(addressOptional.props)]);
   });
 });
