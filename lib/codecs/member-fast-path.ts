@@ -36,7 +36,6 @@ export const ADDRESS_KEYS: ReadonlySet<string> = new Set([
 // -------------------------------------------------------------------------------------
 
 const hasOwnProperty = Object.prototype.hasOwnProperty;
-const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
 
 /** What `t.type` and `t.partial` read into (`t.UnknownRecord`): anything else they reject whole, unread. */
 const isRecord = (u: unknown): u is Fields => t.UnknownRecord.is(u);
@@ -69,14 +68,20 @@ const STATE_SPELLINGS: ReadonlyMap<string, string> = new Map(
 );
 
 /**
- * True when the own properties of `u` are exactly `count` enumerable ones, all
- * named in `keys`: nothing `t.exact` would strip (a non-enumerable or an
- * unknown key someone added to a decoded value).
+ * True when the own enumerable properties of `u`, a value the codec returned,
+ * are exactly `count`, all named in `keys`: nothing `t.exact` would strip (an
+ * unknown key someone added since). `Object.keys` rather than
+ * `Object.getOwnPropertyNames`: the latter leaves V8's fast path on an object
+ * with a private field (the provenance stamp) and costs about a microsecond.
+ * So a non-enumerable key added to a returned value is not seen, and the value
+ * comes back with it where io-ts would strip it: what is sent is the same (JSON
+ * never shows such a key). A returned value is trusted to stay plain data:
+ * redefining its properties (say as accessors) voids the read-once guarantee.
  */
 const hasExactlyKeys = (u: Fields, keys: ReadonlySet<string>, count: number): boolean => {
-  const names = Object.getOwnPropertyNames(u);
+  const names = Object.keys(u);
   if (names.length !== count) return false;
-  for (const name of names) if (!keys.has(name) || !propertyIsEnumerable.call(u, name)) return false;
+  for (const name of names) if (!keys.has(name)) return false;
   return true;
 };
 
@@ -123,8 +128,10 @@ const snapshotMember = (u: unknown): unknown => {
 // -------------------------------------------------------------------------------------
 
 /** An own address (snapshot or decoded before), decoded; see {@link FastPath.check} for `fresh`. */
-const checkAddress = (a: unknown, fresh: boolean, p: Provenance): Address | undefined => {
-  if (!isRecord(a) || (!fresh && !p.owns(a))) return undefined;
+const checkAddress = (u: unknown, fresh: boolean, p: Provenance): Address | undefined => {
+  // a snapshot's address is a copy when it is a record; a value the codec returned holds only its own
+  if (fresh ? !isRecord(u) : typeof u !== 'object' || u === null || !p.owns(u)) return undefined;
+  const a = u as Fields;
   const { address_line_1, city, state, zipcode } = a;
   if (!nonEmpty(address_line_1) || !nonEmpty(city) || typeof state !== 'string' || typeof zipcode !== 'string')
     return undefined;
@@ -144,8 +151,8 @@ const checkAddress = (a: unknown, fresh: boolean, p: Provenance): Address | unde
 /** An own member (snapshot or decoded before), decoded; see {@link FastPath.check} for `fresh`. */
 const checkMember =
   (today: UtcToday) =>
-  <M>(m: unknown, fresh: boolean, p: Provenance): M | undefined => {
-    if (!isRecord(m)) return undefined;
+  <M>(own: unknown, fresh: boolean, p: Provenance): M | undefined => {
+    const m = own as Fields; // a snapshot (a plain copy) or a value the codec returned: a plain object either way
     const { reference_id, first_name, last_name, date_of_birth, phone, plan_id } = m;
     if (!nonEmpty(reference_id) || !nonEmpty(first_name) || !nonEmpty(last_name)) return undefined;
     if (typeof date_of_birth !== 'string' || checkDateOfBirth(date_of_birth, today) !== undefined) return undefined;

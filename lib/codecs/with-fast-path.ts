@@ -35,7 +35,9 @@ export interface FastPath<A> {
    * Decodes `own`, a value the codec owns, when it is sure: the decoded value,
    * or `undefined` ("not sure": the structure then decides and explains).
    * `fresh` says what `own` is:
-   * - `true`: a snapshot just taken, which it may normalise in place and return;
+   * - `true`: a snapshot just taken (always a copy: a snapshot that is the
+   *   input itself goes straight to the structure), which it may normalise in
+   *   place and return;
    *   it adopts ({@link Provenance.adopt}) any nested object it returns;
    * - `false`: a value the codec returned before; it returns `own` itself when
    *   decoding would not change it (every nested object also owned), otherwise
@@ -148,7 +150,8 @@ export const withFastPath = <A, O>(
   return new FastPathType<A, O>(name, structure, (u, c) => {
     if (isObject(u) && provenance.owns(u) && fast.check(u, false, provenance) === u) return t.success(u as A);
     const own = fast.snapshot(u);
-    const decoded = fast.check(own, true, provenance);
+    // a snapshot that is the input itself (not something the structure reads into) is the structure's to judge
+    const decoded = own === u ? undefined : fast.check(own, true, provenance);
     if (decoded !== undefined) return t.success(adoptValue(decoded));
     const result = structure.validate(own, t.appendContext(c, '', structure, own));
     if (result._tag === 'Left') return result;

@@ -170,8 +170,11 @@ describe('MemberInput (fast path)', () => {
         if (change === 'hidden') Object.defineProperty(m.address, 'secret', { value: 1, enumerable: false });
         const structural = MemberInputStructure.decode(m);
         const again = MemberInput.decode(m);
-        expect(sameObject(again, m)).to.equal(sameObject(structural, m) && sameAddress(structural, m));
+        // a non-enumerable key added to a returned value is not looked for: the value comes back with it (never sent)
+        const expectSame = change === 'hidden' ? !isLeft(structural) : sameObject(structural, m) && sameAddress(structural, m);
+        expect(sameObject(again, m)).to.equal(expectSame);
         expect(outcome(again)).to.deep.equal(outcome(structural));
+        if (!isLeft(again) && !isLeft(structural)) expect(JSON.stringify(again.right)).to.equal(JSON.stringify(structural.right));
       }),
       { numRuns: 2000 },
     );
