@@ -13,7 +13,7 @@
 //     with the consumer's Observable class;
 //   - a strict TypeScript app (`skipLibCheck: false`) using the operators with
 //     the consumer's rxjs type-checks clean under `nodenext`, `bundler` and
-//     `node10` resolution;
+//     `node10` resolution, with our TypeScript and with the oldest we support;
 //   - an esbuild ES module bundle of an app runs, talks to the emulator, and
 //     sends `User-Agent: vitable-connect-rx/<version>` to a loopback server;
 //   - an app importing only the errors bundles, minified, under 20 KB;
@@ -35,6 +35,8 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 /** The consumer's rxjs: a different 7.x minor than the package's own dev copy. */
 const CONSUMER_RXJS = '7.5.7';
 const ERRORS_ONLY_LIMIT = 20 * 1024;
+/** README, Requirements: "TypeScript 5.0 or later". */
+const OLDEST_TYPESCRIPT = '5.0.4';
 
 const work = mkdtempSync(join(tmpdir(), 'vitable-package-check-'));
 const app = join(work, 'app');
@@ -242,7 +244,7 @@ export const run = async (): Promise<string> => {
 };
 `;
 
-const checkTypes = (resolution, extra) => {
+const checkTypes = (resolution, extra, tsc = require.resolve('typescript/bin/tsc')) => {
   const config = `tsconfig.${resolution}.json`;
   write(
     config,
@@ -265,7 +267,7 @@ const checkTypes = (resolution, extra) => {
       2,
     ),
   );
-  node([require.resolve('typescript/bin/tsc'), '-p', config]);
+  node([tsc, '-p', config]);
 };
 
 step('TypeScript app (strict, skipLibCheck: false), its own rxjs, nodenext', () => {
@@ -281,6 +283,25 @@ step('TypeScript app, node10 resolution (typesVersions for ./emulator)', () => {
   checkTypes('node10', { module: 'commonjs', moduleResolution: 'node10' });
   return 'clean';
 });
+
+step(
+  `TypeScript app under the oldest TypeScript the README promises (${OLDEST_TYPESCRIPT})`,
+  () => {
+    sh('npm', [
+      'install',
+      '--no-save',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      `typescript@${OLDEST_TYPESCRIPT}`,
+    ]);
+    const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
+    checkTypes('nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }, tsc);
+    checkTypes('bundler', { module: 'esnext', moduleResolution: 'bundler' }, tsc);
+    return 'clean under nodenext and bundler';
+  },
+);
 
 // -------------------------------------------------------------------------------------
 // bundles
