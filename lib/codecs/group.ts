@@ -22,7 +22,7 @@ export interface Group extends t.TypeOf<typeof GroupCodec> {}
  *
  * @example
  * import { Group } from 'vitable-connect-rx';
- * import { isRight } from 'fp-ts/Either';
+ * import { isRight } from 'fp-ts/lib/Either.js';
  *
  * isRight(Group.decode({ id: 'grp_1', organization_id: 'org_1', name: 'Tier 1',
  *   external_reference_id: 'seg_1', created_at: null, updated_at: null })); // true

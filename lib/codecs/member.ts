@@ -61,7 +61,7 @@ export interface MemberInput extends t.TypeOf<typeof MemberInputCodec> {}
  *
  * @example
  * import { MemberInput } from 'vitable-connect-rx';
- * import { isRight } from 'fp-ts/Either';
+ * import { isRight } from 'fp-ts/lib/Either.js';
  *
  * const decoded = MemberInput.decode({
  *   reference_id: 'EMP-001', first_name: 'Jane', last_name: 'Doe', date_of_birth: '1990-05-15',
