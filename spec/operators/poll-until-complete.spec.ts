@@ -167,7 +167,9 @@ describe('pollUntilComplete', () => {
   it('ends polling with a non-retryable answer (400, 401, 403, 404, 422) at once, polling no more', () => {
     for (const status of [400, 401, 403, 404, 422]) {
       const boom = apiError(status);
-      const ts = new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected));
+      const ts = new TestScheduler((actual, expected) => {
+        expect(actual).to.deep.equal(expected);
+      });
       ts.run(({ expectObservable }) => {
         const { client, polls } = fakeClient(ts, (_id, n) => (n === 0 ? of(request(1, false)) : throwError(() => boom)));
         const result = of(submission(1)).pipe(pollUntilComplete(client, { initialDelayMs: 100, scheduler: ts, random: () => 0 }));

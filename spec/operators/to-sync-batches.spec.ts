@@ -145,7 +145,9 @@ describe('toSyncBatches', () => {
       [proxy, /cannot be serialised: trap/],
     ];
     for (const [bad, message] of hostile) {
-      const scheduler = new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected));
+      const scheduler = new TestScheduler((actual, expected) => {
+        expect(actual).to.deep.equal(expected);
+      });
       scheduler.run(({ cold, flush }) => {
         const source = cold('-a-b-c-|', { a: values.a, b: bad as MemberInput, c: values.b });
         let caught: unknown;
