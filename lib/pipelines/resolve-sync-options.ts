@@ -65,6 +65,15 @@ const issuesOf = (e: unknown, prefix: string): Issue[] => {
   return e.issues.map((i) => ({ path: i.path === '' ? prefix : `${prefix}.${i.path}`, message: i.message }));
 };
 
+const isClient = (client: unknown): boolean => {
+  try {
+    const sync = (client as VitableConnect).members.sync;
+    return typeof sync.submit === 'function' && typeof sync.retrieve === 'function';
+  } catch {
+    return false;
+  }
+};
+
 const readerOf = (members: unknown, issues: Issue[]): RosterReader | undefined => {
   try {
     const reader = rosterReader(members);
@@ -95,6 +104,7 @@ export const resolveSyncOptions = (
 ): SyncSettings => {
   const { values, issues: unread } = readOptions(options, KEYS);
   const issues: Issue[] = [...unread];
+  if (!isClient(client)) issues.push({ path: 'client', message: 'must be a client made by createClient' });
   const batch = checkBatchOptions({ maxMembers: values.maxMembers, maxBytes: values.maxBytes });
   issues.push(...batch.issues);
   const { concurrency, failFast } = values;
