@@ -31,6 +31,7 @@ export type BatchStart =
 
 /** What the engine tells the sync about each batch, in this order: `submitted`, then `completed` or `failed`, then `settled`. @internal */
 export interface DispatchHandlers {
+  /** The server accepted the batch (202); the limit has taken it into account, so there may be room for another. */
   submitted(batch: SentBatch, submission: SyncSubmission): void;
   completed(batch: SentBatch, request: SyncRequest): void;
   failed(batch: SentBatch, failure: BatchFailure): void;
@@ -177,13 +178,18 @@ export class DispatchEngine {
             limit.accepted(token, latencyMs);
             handlers.submitted(batch, submission);
           });
+    const release = (): void => {
+      if (requestId !== undefined && how.kind === 'send') limit.released();
+    };
     holder.add(
       accepted.pipe(switchMap((submission) => poller.poll(submission, acceptedAt))).subscribe({
         next: (request) => {
+          release();
           handlers.completed(batch, request);
           this.settle(batch, holder);
         },
         error: (err: unknown) => {
+          release();
           handlers.failed(batch, batchFailure(groupId, toVitableError(err), requestId));
           this.settle(batch, holder);
         },

@@ -126,7 +126,10 @@ export const syncRoster = (
     const engine = new DispatchEngine(
       { client, groupId: settings.groupId, limit: settings.limit, poller: settings.poller, now },
       {
-        submitted: (batch, submission) => emit(ledger.accepted(batch, submission.request_id)),
+        submitted: (batch, submission) => {
+          emit(ledger.accepted(batch, submission.request_id));
+          pump(); // an accepted batch may have widened the limit
+        },
         completed: (batch, request) => emit(ledger.complete(batch, request)),
         failed: (batch, failure) => {
           emit(ledger.fail(batch, failure));

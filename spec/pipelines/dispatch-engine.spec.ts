@@ -142,7 +142,13 @@ describe('DispatchEngine', () => {
       const busy = apiErrorFor({ ...info, status: 503, body: {}, headers: {}, requestId: undefined });
       const gone = apiErrorFor({ method: 'GET', path: '/x', status: 404, body: {}, headers: {}, requestId: undefined });
       const pushed: number[] = [];
-      const limit: ConcurrencyLimit = { current: 10, sent: () => 0, accepted: () => undefined, pushedBack: () => pushed.push(scheduler.now()) };
+      const limit: ConcurrencyLimit = {
+        current: 10,
+        sent: () => 0,
+        accepted: () => undefined,
+        pushedBack: () => pushed.push(scheduler.now()),
+        released: () => undefined,
+      };
       const s: Array<ColdObservable<SyncSubmission>> = [
         cold('-#', undefined, dropped),
         cold('--#', undefined, refused),
