@@ -13,6 +13,8 @@ export interface PlainLoopOutcome {
   readonly batches: number;
   readonly polls: number;
   readonly failedMembers: number;
+  /** `Date.now()` of the last 202. */
+  readonly lastAcceptedMs: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,6 +57,7 @@ export const plainSdkLoop = async (
   let next = 0;
   let polls = 0;
   let failedMembers = 0;
+  let lastAcceptedMs = 0;
   const started = Date.now();
   const worker = async (): Promise<void> => {
     while (next < chunks.length) {
@@ -63,6 +66,7 @@ export const plainSdkLoop = async (
         const accepted = await call<{ data: { request_id: string } }>(() =>
           http.post(`/v1/groups/${groupId}/members/sync`, { members: batch }),
         );
+        lastAcceptedMs = Date.now();
         for (;;) {
           await sleep(1000);
           polls++;
@@ -80,5 +84,5 @@ export const plainSdkLoop = async (
     }
   };
   await Promise.all(Array.from({ length: inFlight }, () => worker()));
-  return { ms: Date.now() - started, batches: chunks.length, polls, failedMembers };
+  return { ms: Date.now() - started, batches: chunks.length, polls, failedMembers, lastAcceptedMs };
 };

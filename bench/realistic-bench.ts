@@ -9,7 +9,7 @@
  * B = ceil(N / 1000).
  */
 import axios from 'axios';
-import { filter, lastValueFrom } from 'rxjs';
+import { filter, lastValueFrom, tap } from 'rxjs';
 import { createClient, syncRoster, type DoneEvent, type Group } from '../lib';
 import { startEmulatorProcess, type EmulatorProcess } from './child';
 import { figure, say } from './harness';
@@ -63,6 +63,8 @@ const minus = (a: Counts, b: Counts): Counts => ({
 /** What one variant did on one profile. */
 interface Run {
   readonly seconds: number;
+  /** When the last batch was accepted, in s from the start. */
+  readonly lastAcceptedS: number;
   readonly batches: number;
   readonly counts: Counts;
   readonly failed: number;
@@ -80,13 +82,24 @@ const newGroup = async (emu: EmulatorProcess, name: string): Promise<string> => 
   return res.data.data.id;
 };
 
-const measured = async (emu: EmulatorProcess, groupId: string, task: () => Promise<{ batches: number; failed: number }>): Promise<Run> => {
+const measured = async (
+  emu: EmulatorProcess,
+  groupId: string,
+  task: () => Promise<{ batches: number; failed: number; lastAcceptedMs: number }>,
+): Promise<Run> => {
   const before = countsOf((await emu.stats()) as EmulatorStatsLike);
   const t0 = Date.now();
-  const { batches, failed } = await task();
+  const { batches, failed, lastAcceptedMs } = await task();
   const seconds = (Date.now() - t0) / 1000;
   const after = countsOf((await emu.stats()) as EmulatorStatsLike);
-  return { seconds, batches, counts: minus(after, before), failed, stored: await emu.memberCount(groupId) };
+  return {
+    seconds,
+    lastAcceptedS: (lastAcceptedMs - t0) / 1000,
+    batches,
+    counts: minus(after, before),
+    failed,
+    stored: await emu.memberCount(groupId),
+  };
 };
 
 const ours = async (emu: EmulatorProcess, profile: Profile): Promise<Run> => {
@@ -95,11 +108,17 @@ const ours = async (emu: EmulatorProcess, profile: Profile): Promise<Run> => {
   function* members(): Generator<unknown> {
     for (let i = 0; i < profile.members; i++) yield rawMember(i, emu.planIds[i % emu.planIds.length]!);
   }
+  let lastAcceptedMs = 0;
   return measured(emu, groupId, async () => {
     const done = await lastValueFrom(
-      syncRoster(client, groupId, members()).pipe(filter((e): e is DoneEvent => e.type === 'done')),
+      syncRoster(client, groupId, members()).pipe(
+        tap((e) => {
+          if (e.type === 'submitted') lastAcceptedMs = Date.now();
+        }),
+        filter((e): e is DoneEvent => e.type === 'done'),
+      ),
     );
-    return { batches: done.report.requestIds.length, failed: done.report.failed };
+    return { batches: done.report.requestIds.length, failed: done.report.failed, lastAcceptedMs };
   });
 };
 
@@ -110,7 +129,7 @@ const plain = async (emu: EmulatorProcess, profile: Profile): Promise<Run> => {
   );
   return measured(emu, groupId, async () => {
     const out = await plainSdkLoop(emu.url, emu.apiKey, groupId, members);
-    return { batches: out.batches, failed: out.failedMembers };
+    return { batches: out.batches, failed: out.failedMembers, lastAcceptedMs: out.lastAcceptedMs };
   });
 };
 
@@ -137,7 +156,7 @@ export const runRealisticBench = async (mode: BenchMode): Promise<BenchResult> =
       const share = (r: Run): number => (r.counts.requests > 0 ? r.counts.rateLimited / r.counts.requests : 0);
       const perBatch = (r: Run): number => r.counts.polls / Math.max(1, r.batches);
       say(
-        `   ours ${a.seconds.toFixed(1)} s (${(a.seconds / bound).toFixed(2)} T), ${perBatch(a).toFixed(2)} polls/batch, ` +
+        `   ours ${a.seconds.toFixed(1)} s (${(a.seconds / bound).toFixed(2)} T, last 202 at ${a.lastAcceptedS.toFixed(1)} s), ${perBatch(a).toFixed(2)} polls/batch, ` +
           `${(share(a) * 100).toFixed(1)}% 429, ${a.failed} failed; plain ${b.seconds.toFixed(1)} s, ` +
           `${perBatch(b).toFixed(2)} polls/batch, ${(share(b) * 100).toFixed(1)}% 429, ${b.failed} failed`,
       );
@@ -148,6 +167,7 @@ export const runRealisticBench = async (mode: BenchMode): Promise<BenchResult> =
         figure(`${label}: syncRoster polls per batch`, 'polls', [perBatch(a)]),
         figure(`${label}: syncRoster requests answered 429`, '%', [share(a) * 100]),
         figure(`${label}: syncRoster members failed`, 'members', [a.failed]),
+        figure(`${label}: syncRoster last batch accepted after`, 's', [a.lastAcceptedS]),
         figure(`${label}: plain loop seconds`, 's', [b.seconds]),
         figure(`${label}: plain loop / syncRoster`, '×', [b.seconds / a.seconds]),
         figure(`${label}: plain loop polls per batch`, 'polls', [perBatch(b)]),

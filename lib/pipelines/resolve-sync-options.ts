@@ -50,6 +50,7 @@ export interface SyncSettings {
   readonly poller: BatchPoller;
   readonly failFast: boolean;
   readonly now: () => number;
+  readonly scheduler: SchedulerLike;
   readonly reader: RosterReader;
 }
 
@@ -150,6 +151,7 @@ export const resolveSyncOptions = (
       : learnedPoller(client, { scheduler, now, timeoutMs: learnedPoll!.timeoutMs, maxDelayMs: learnedPoll!.maxDelayMs }),
     failFast: (failFast as boolean | undefined) ?? false,
     now,
+    scheduler,
     reader,
   };
 };

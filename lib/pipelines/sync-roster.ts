@@ -124,7 +124,7 @@ export const syncRoster = (
       emit(ledger.progress(lastProgressMs, engine.inFlight));
     };
     const engine = new DispatchEngine(
-      { client, groupId: settings.groupId, limit: settings.limit, poller: settings.poller, now },
+      { client, groupId: settings.groupId, limit: settings.limit, poller: settings.poller, now, scheduler: settings.scheduler },
       {
         submitted: (batch, submission) => {
           emit(ledger.accepted(batch, submission.request_id));

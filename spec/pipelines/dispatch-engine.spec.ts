@@ -176,6 +176,35 @@ describe('DispatchEngine', () => {
     });
   });
 
+  it('sends a submit still answered 429 again after the wait the server asks for, with the same Idempotency-Key, and backs off', () => {
+    scheduler.run(({ cold, expectSubscriptions, flush }) => {
+      const limited = apiErrorFor({
+        method: 'POST',
+        path: '/v1/groups/grp_1/members/sync',
+        status: 429,
+        body: {},
+        headers: { 'retry-after': '2' },
+        requestId: undefined,
+      });
+      const pushed: number[] = [];
+      const limit: ConcurrencyLimit = {
+        current: 10,
+        sent: () => 0,
+        accepted: () => undefined,
+        pushedBack: () => pushed.push(scheduler.now()),
+        released: () => undefined,
+      };
+      const s = [cold<SyncSubmission>('-#', undefined, limited), cold('-a|', { a: sub('r0') })];
+      const built = setup(scheduler, s, { r0: cold('(x|)', { x: req('r0') }) }, limit);
+      built.engine.start(batch(0), { kind: 'send', members, idempotencyKey: 'key-0' });
+      flush();
+      expectSubscriptions(s[1]!.subscriptions).toBe('2001ms ^-!');
+      expect(built.options).to.deep.equal([{ idempotencyKey: 'key-0' }, { idempotencyKey: 'key-0' }]);
+      expect(pushed).to.deep.equal([1]);
+      expect(built.log).to.deep.equal(['2002 submitted 0 r0', '2002 completed 0 r0', '2002 settled 0']);
+    });
+  });
+
   it('stop aborts every submit and poll in flight and reports nothing more', () => {
     scheduler.run(({ cold, expectSubscriptions, flush }) => {
       const s = [cold('-a|', { a: sub('r0') }), cold('----b|', { b: sub('r1') })];
