@@ -1,7 +1,7 @@
 /**
  * `npm run soak`: 200,000 members through `syncRoster` with its default flow
  * control (adaptive concurrency, learned polling) into an emulator in a
- * separate process, rate-limited (a token bucket of 40 requests/s, burst 20,
+ * separate process, rate-limited (a token bucket of 20 requests/s, burst 10,
  * whole-second `Retry-After`) and with faults on top (10% 5xx, 5% dropped
  * connections, 5% injected 429, latency jitter), then checks the invariants
  * against ground truth the roster generator knows independently of the library:
@@ -32,7 +32,7 @@ import { say } from './harness';
 
 const SIZE = Number(process.env.SOAK_MEMBERS ?? '') || 200_000;
 const MAX_MEMBERS = 1000;
-const RATE_LIMIT: RateLimitOptions = { requestsPerSecond: 40, burst: 20 };
+const RATE_LIMIT: RateLimitOptions = { requestsPerSecond: 20, burst: 10 };
 const FAULTS: FaultOptions = {
   seed: 20260115,
   errorRate: 0.1,
