@@ -24,6 +24,7 @@ export {
   AbortError,
   DecodeError,
   PollTimeoutError,
+  JournalError,
   REDACTED,
   apiErrorFor,
 } from './errors';
@@ -62,3 +63,6 @@ export { syncRoster } from './pipelines/sync-roster';
 export type { SyncRosterOptions, RosterSource } from './pipelines/sync-roster';
 export { createClient } from './client';
 export { toEither } from './operators/to-either';
+export { fileJournal } from './journal/file-journal';
+export type { FileJournal, FileJournalOptions } from './journal/file-journal';
+export type { SyncJournal } from './journal/sync-journal';
