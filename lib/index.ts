@@ -54,6 +54,7 @@ export type {
   FailedEvent,
   ProgressEvent,
   DoneEvent,
+  ResumedEvent,
 } from './pipelines/sync-events';
 export { toSyncBatches } from './operators/to-sync-batches';
 export type { ToSyncBatchesOptions } from './operators/to-sync-batches';

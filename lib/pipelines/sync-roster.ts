@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/Either';
-import { asyncScheduler, Observable, Subscription, tap, type SchedulerLike } from 'rxjs';
-import { MemberInput, toIssues, type SyncRequest } from '../codecs';
+import { asyncScheduler, concat, ignoreElements, mergeMap, Observable, of, Subscription, type SchedulerLike } from 'rxjs';
+import { MemberInput, toIssues, type SyncRequest, type SyncSubmission } from '../codecs';
 import {
   formatIssues,
+  JournalError,
   PollTimeoutError,
   toVitableError,
   ValidationError,
@@ -18,6 +20,12 @@ import {
   SyncBatcher,
   type ToSyncBatchesOptions,
 } from '../operators/to-sync-batches';
+import { batchDigest } from '../journal/batch-digest';
+import { mayHaveApplied, planBatch, type BatchPlan } from '../journal/batch-plan';
+import type { CompletedRecord, JournalMemberFailure } from '../journal/journal-records';
+import { openJournal, type JournalSession } from '../journal/journal-session';
+import { resumeCounts } from '../journal/journal-state';
+import type { SyncJournal } from '../journal/sync-journal';
 import type { VitableConnect } from '../types';
 import { ReferenceIdSet } from './reference-id-set';
 import { PENDING, rosterReader, type Pulled, type RosterSource } from './roster-source';
@@ -42,6 +50,16 @@ export interface SyncRosterOptions extends ToSyncBatchesOptions {
    * Observable errors with that batch's error.
    */
   readonly failFast?: boolean;
+  /**
+   * Makes the sync resumable (see {@link SyncJournal} and `fileJournal`):
+   * each batch is recorded before it is sent, when it is accepted and when it
+   * ends; the same call with the same journal after a crash re-reads the
+   * roster, takes the outcome of completed batches from the journal, polls
+   * accepted ones and sends the others again with their recorded key.
+   */
+  readonly journal?: SyncJournal;
+  /** For tests: makes each batch's `Idempotency-Key` when a journal records it (default `crypto.randomUUID`). */
+  readonly newIdempotencyKey?: () => string;
   /** For tests: the scheduler of polling waits and of the clock (default `asyncScheduler`). */
   readonly scheduler?: SchedulerLike;
   /** For tests: the source of polling jitter (default `Math.random`). */
@@ -98,6 +116,15 @@ const resolveOptions = (groupId: unknown, members: unknown, options: SyncRosterO
     issues.push({ path: 'groupId', message: 'must be a non-empty group id' });
   const reader = rosterReader(members);
   if (!reader) issues.push({ path: 'members', message: 'must be an Observable, an Iterable or an AsyncIterable' });
+  const journal = options.journal;
+  if (
+    journal !== undefined &&
+    (journal === null ||
+      typeof journal !== 'object' ||
+      typeof journal.load !== 'function' ||
+      typeof journal.append !== 'function')
+  )
+    issues.push({ path: 'journal', message: 'must be a SyncJournal: an object with load() and append(record)' });
   if (issues.length > 0 || !reader) throw new ValidationError('syncRoster', issues);
 
   const scheduler = options.scheduler ?? asyncScheduler;
@@ -113,6 +140,8 @@ const resolveOptions = (groupId: unknown, members: unknown, options: SyncRosterO
     poll,
     now: options.now ?? (() => scheduler.now()),
     reader,
+    journal,
+    newIdempotencyKey: options.newIdempotencyKey ?? randomUUID,
   };
 };
 
@@ -196,10 +225,14 @@ export const syncRoster = (
       subscriber.error(e);
       return undefined;
     }
-    const { maxMembers, maxBytes, concurrency, failFast, now, reader } = settings;
+    const { maxMembers, maxBytes, concurrency, failFast, now, reader, journal, newIdempotencyKey } = settings;
 
     // ----- state (no per-member state beyond `seen` and `failures`)
     const startMs = now();
+    let startedAt = new Date(startMs).toISOString();
+    /** The journal, once opened (absent without one). */
+    let session: JournalSession | undefined;
+    let nextSeq = 0;
     const seen = new ReferenceIdSet(); // off-heap, ~20 bytes a short id: the heap stays flat
     const failures: MemberFailure[] = [];
     const requestIds: string[] = [];
@@ -281,6 +314,11 @@ export const syncRoster = (
           } else {
             open.push(handle, index);
             batcher.push(member, bytes, submit);
+            if (pendingHalt) {
+              const error = pendingHalt;
+              pendingHalt = undefined;
+              halt(error, 'the roster differs from the journal');
+            }
           }
         }
       }
@@ -313,10 +351,11 @@ export const syncRoster = (
       emit({ type: 'failed', referenceIds, error, ...(requestId !== undefined ? { requestId } : {}) });
     };
 
-    const completeBatch = (batch: SentBatch, request: SyncRequest): void => {
+    /** The members of `batch` that the server failed, each once, with its position in the source. */
+    const serverFailures = (batch: SentBatch, request: SyncRequest): JournalMemberFailure[] => {
       const { size, entries } = batch;
       const results = request.results;
-      let lost = 0;
+      const lost: JournalMemberFailure[] = [];
       if (results && results.failures.length > 0) {
         const indexOf = new Map<string, number>();
         for (let i = 0; i < size; i++) indexOf.set(seen.idAt(entries[2 * i]!), entries[2 * i + 1]!);
@@ -324,26 +363,90 @@ export const syncRoster = (
           const index = indexOf.get(f.reference_id);
           if (index === undefined) continue; // not a member of this batch: reported in the event only
           indexOf.delete(f.reference_id); // a member counts once, however many failures name it
-          lost++;
-          failures.push({ reference_id: f.reference_id, index, stage: 'server', operation: f.operation, reason: f.reason });
+          lost.push({ index, reference_id: f.reference_id, operation: f.operation, reason: f.reason });
         }
       }
-      failed += lost;
-      synced += size - lost;
-      added += results?.added_group_member_ids.length ?? 0;
-      removed += results?.removed_group_member_ids.length ?? 0;
+      return lost;
+    };
+
+    /** Counts the outcome of a processed batch (this run's or, on resume, the journal's). */
+    const countOutcome = (size: number, lost: ReadonlyArray<JournalMemberFailure>, add: number, remove: number): void => {
+      for (const f of lost)
+        failures.push({ reference_id: f.reference_id, index: f.index, stage: 'server', operation: f.operation, reason: f.reason });
+      failed += lost.length;
+      synced += size - lost.length;
+      added += add;
+      removed += remove;
+    };
+
+    const completeBatch = (batch: SentBatch, request: SyncRequest, lost: ReadonlyArray<JournalMemberFailure>): void => {
+      const { size } = batch;
+      const results = request.results;
+      countOutcome(size, lost, results?.added_group_member_ids.length ?? 0, results?.removed_group_member_ids.length ?? 0);
       emit({
         type: 'completed',
         request,
-        synced: size - lost,
+        synced: size - lost.length,
         failures: results?.failures ?? [],
         size,
       });
     };
 
+    /** A batch the journal holds as completed: its outcome is counted, nothing is sent. */
+    const replayBatch = (size: number, outcome: CompletedRecord): void => {
+      requestIds.push(outcome.requestId);
+      submitted += size;
+      countOutcome(size, outcome.failures, outcome.added, outcome.removed);
+    };
+
+    /** Appends a record, then calls `then` (with the journal's error when it could not). */
+    const record = (record$: Observable<void>, then: (error?: JournalError) => void): void => {
+      const holder = new Subscription();
+      inFlightBatches.add(holder);
+      holder.add(
+        record$.subscribe({
+          complete: () => {
+            inFlightBatches.remove(holder);
+            then();
+          },
+          error: (e: unknown) => {
+            inFlightBatches.remove(holder);
+            then(e instanceof JournalError ? e : new JournalError(String(e)));
+          },
+        }),
+      );
+    };
+
+    /** A journal error found while a batch was being closed: acted on once the batcher returns. */
+    let pendingHalt: JournalError | undefined;
+
     const submit = (members: MemberInput[]): void => {
       const size = members.length;
       const batch = seal(size);
+      const seq = nextSeq++;
+      if (stop || pendingHalt) {
+        const cause = toVitableError(pendingHalt ?? stop?.error);
+        const notSent = new VitableError(`not submitted: the sync is stopping: ${cause.message}`, { cause });
+        failBatch(batch, notSent, notSent.message);
+        return;
+      }
+      const journalled = session;
+      let plan: BatchPlan | undefined;
+      let digest = '';
+      if (journalled) {
+        digest = batchDigest(members);
+        const planned = planBatch(journalled.state, seq, digest, newIdempotencyKey);
+        if (isLeft(planned)) {
+          failBatch(batch, planned.left, planned.left.message);
+          pendingHalt = planned.left;
+          return;
+        }
+        plan = planned.right;
+        if (plan.kind === 'done') {
+          replayBatch(size, plan.outcome);
+          return;
+        }
+      }
       inFlight++;
       let requestId: string | undefined;
       const holder = new Subscription();
@@ -354,22 +457,55 @@ export const syncRoster = (
         emit(progress());
         pump();
       };
+      const afterRecord = <A>(value: A, record$: Observable<void> | undefined): Observable<A> =>
+        record$ ? concat(record$.pipe(ignoreElements()), of(value)) : of(value);
+
+      let accepted$: Observable<SyncSubmission>;
+      if (plan?.kind === 'poll') {
+        requestId = plan.requestId;
+        requestIds.push(requestId);
+        submitted += size;
+        accepted$ = of({ request_id: plan.requestId, group_id: groupId, accepted_at: startedAt });
+      } else {
+        const key = plan?.kind === 'send' ? plan.idempotencyKey : undefined;
+        // already decoded: the codec's re-check in submit returns these very objects, copying nothing
+        const send$ = client.members.sync.submit(groupId, { members }, key !== undefined ? { idempotencyKey: key } : undefined);
+        accepted$ = concat(
+          journalled && key !== undefined
+            ? journalled.sending({ seq, idempotencyKey: key, digest, size }).pipe(ignoreElements())
+            : of<never>(),
+          send$,
+        ).pipe(
+          mergeMap((submission) => {
+            const id = (requestId = submission.request_id);
+            requestIds.push(id);
+            submitted += size;
+            emit({ type: 'submitted', requestId: id, size });
+            return afterRecord(submission, journalled?.accepted({ seq, requestId: id }));
+          }),
+        );
+      }
       holder.add(
-        client.members.sync
-          // already decoded: the codec's re-check in submit returns these very objects, copying nothing
-          .submit(groupId, { members })
+        accepted$
           .pipe(
-            tap((submission) => {
-              requestId = submission.request_id;
-              requestIds.push(requestId);
-              submitted += size;
-              emit({ type: 'submitted', requestId, size });
-            }),
             poll,
+            mergeMap((request) => {
+              const lost = serverFailures(batch, request);
+              const results = request.results;
+              const outcome$ = journalled?.completed({
+                seq,
+                requestId: request.request_id,
+                synced: size - lost.length,
+                added: results?.added_group_member_ids.length ?? 0,
+                removed: results?.removed_group_member_ids.length ?? 0,
+                failures: lost,
+              });
+              return afterRecord({ request, lost }, outcome$);
+            }),
           )
           .subscribe({
-            next: (request) => {
-              completeBatch(batch, request);
+            next: ({ request, lost }) => {
+              completeBatch(batch, request, lost);
               settle();
             },
             error: (err: unknown) => {
@@ -379,9 +515,24 @@ export const syncRoster = (
                   ? `${error.message}; the server may still process it: resume with ` +
                     `client.members.sync.retrieve('${error.groupId}', '${error.requestId}')`
                   : error.message;
-              failBatch(batch, error, reason, requestId);
-              if (failFast && !stop) halt(error, 'failFast stopped the sync after a batch failed');
-              settle();
+              const fail = (journalError?: JournalError): void => {
+                failBatch(batch, error, reason, requestId);
+                const halting = journalError ?? (error instanceof JournalError ? error : undefined);
+                if (halting && !stop) halt(halting, 'the journal could not record a batch');
+                else if (failFast && !stop) halt(error, 'failFast stopped the sync after a batch failed');
+                settle();
+              };
+              if (journalled && !(error instanceof JournalError))
+                record(
+                  journalled.failed({
+                    seq,
+                    reason,
+                    ...(requestId !== undefined ? { requestId } : {}),
+                    mayHaveApplied: mayHaveApplied(error, requestId),
+                  }),
+                  fail,
+                );
+              else fail();
             },
           }),
       );
@@ -429,7 +580,7 @@ export const syncRoster = (
         removed,
         requestIds: [...requestIds],
         failures,
-        startedAt: new Date(startMs).toISOString(),
+        startedAt,
         durationMs: now() - startMs,
       };
       emit({ type: 'done', report });
@@ -458,7 +609,19 @@ export const syncRoster = (
       }
     }
 
-    pump();
+    if (journal === undefined) pump();
+    else
+      inFlightBatches.add(
+        openJournal(journal, { groupId, maxMembers, maxBytes, startedAt }).subscribe({
+          next: (opened) => {
+            session = opened;
+            startedAt = opened.header.startedAt;
+            if (opened.resumed) emit({ type: 'resumed', ...resumeCounts(opened.state) });
+          },
+          error: (e: unknown) => subscriber.error(e),
+          complete: () => pump(),
+        }),
+      );
     return () => {
       reader.close();
       inFlightBatches.unsubscribe();
