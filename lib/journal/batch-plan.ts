@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { ApiError, ConnectionError, DecodeError, JournalError, TimeoutError, type VitableError } from '../errors';
+import { JournalError } from '../errors';
 import type { CompletedRecord } from './journal-records';
 import { batchAt, type JournalState } from './journal-state';
 
@@ -56,22 +56,3 @@ export const planBatch = (
       return E.right({ kind: 'send', idempotencyKey: b.idempotencyKey });
   }
 };
-
-/**
- * True when the server may have applied a batch that failed with `error`: it
- * accepted it (a request id is known), or its answer to the submit was lost or
- * unclear (dropped connection, timeout, a 2xx body that did not decode, 409,
- * >= 500).
- *
- * @example
- * // internal (lib/journal/batch-plan.ts)
- * mayHaveApplied(new TimeoutError({ method: 'POST', path: '/v1/…' }, 60000), undefined); // true
- *
- * @internal
- */
-export const mayHaveApplied = (error: VitableError, requestId: string | undefined): boolean =>
-  requestId !== undefined ||
-  error instanceof ConnectionError ||
-  error instanceof TimeoutError ||
-  error instanceof DecodeError ||
-  (error instanceof ApiError && (error.status === 409 || error.status >= 500));

@@ -31,7 +31,7 @@ export interface SubmittedEvent {
   readonly size: number;
 }
 
-/** A batch the server finished processing. */
+/** A batch the server finished processing (reasons from the server are redacted: the API key never appears). */
 export interface CompletedEvent {
   readonly type: 'completed';
   readonly request: SyncRequest;
@@ -43,13 +43,19 @@ export interface CompletedEvent {
   readonly size: number;
 }
 
-/** A batch that could not be submitted or polled after all retries. */
+/** A batch that could not be submitted or confirmed after all retries. */
 export interface FailedEvent {
   readonly type: 'failed';
   readonly referenceIds: ReadonlyArray<string>;
   readonly error: VitableError;
-  /** The sync request id, when the batch was accepted before polling failed. */
+  /** The sync request id, when the server accepted the batch (202) before polling failed. */
   readonly requestId?: string;
+  /**
+   * True when the server may have applied the batch: it answered 202, or the
+   * submit was lost in a dropped connection, a timeout, a 409 or a 5xx. Then the
+   * failures' reason says so and names the request id where known.
+   */
+  readonly mayHaveApplied: boolean;
 }
 
 /**
