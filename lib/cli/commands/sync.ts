@@ -1,6 +1,9 @@
 import { promises as fs } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { Command, Option } from 'commander';
-import { lastValueFrom } from 'rxjs';
+import { lastValueFrom, tap } from 'rxjs';
+import { JournalError } from '../../errors';
+import { fileJournal } from '../../journal/file-journal';
 import type { SyncReport } from '../../pipelines/sync-events';
 import type { RetryEvent } from '../../types';
 import { CliError, ExitCode } from '../cli-error';
@@ -23,6 +26,7 @@ interface SyncOptions {
   readonly json?: boolean;
   readonly format?: RosterFormat;
   readonly pollInterval: number;
+  readonly journal?: string;
 }
 
 /**
@@ -43,6 +47,18 @@ export const openReportFile = async (
       ExitCode.Usage,
     );
   }
+};
+
+/**
+ * True when two paths name the same file (the same path, or the same inode
+ * through a link), so `--journal` can refuse to write over the roster.
+ *
+ * @internal
+ */
+export const sameFile = async (a: string, b: string): Promise<boolean> => {
+  if (resolvePath(a) === resolvePath(b)) return true;
+  const [sa, sb] = await Promise.all([fs.stat(a).catch(() => undefined), fs.stat(b).catch(() => undefined)]);
+  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
 };
 
 /** Writes the report as JSON and closes the file. @internal */
@@ -117,6 +133,7 @@ export const syncCommand = (ctx: CliContext): Command =>
     .option('--dry-run', 'validate only: read and check every member, send nothing')
     .option('--report <file>', 'write the report as JSON to this file')
     .option('--json', 'print every event as one JSON line instead of progress and a table')
+    .option('--journal <file>', 'make the sync resumable: a new journal, or resume the sync this one records')
     .addOption(
       new Option('--poll-interval <ms>', 'first wait before polling a batch, doubling up to 30 s')
         .argParser(integerIn(1))
@@ -124,6 +141,8 @@ export const syncCommand = (ctx: CliContext): Command =>
     )
     .action(async (file: string, opts: SyncOptions, cmd: Command) => {
       const { io } = ctx;
+      if (opts.journal !== undefined && file !== '-' && (await sameFile(opts.journal, file)))
+        throw new CliError(`--journal '${opts.journal}' names the roster itself: choose another file`, ExitCode.Usage);
       let onRetry: (e: RetryEvent) => void = () => undefined;
       const client = opts.dryRun
         ? undefined
@@ -153,13 +172,31 @@ export const syncCommand = (ctx: CliContext): Command =>
           estimateTotal: estimator(roster),
         });
         onRetry = (e) => output.retry(e);
+        const journal = opts.journal === undefined ? undefined : fileJournal(opts.journal);
+        if (journal !== undefined) {
+          const size = await fs.stat(journal.path).then(
+            (st) => st.size,
+            () => 0,
+          );
+          if (size === 0)
+            io.stderr.write(`started a new journal: ${journal.path} (run the same command again to resume)\n`);
+        }
         const outcome = await runSyncStream(
           syncFile(client, opts.group, roster.records, {
             concurrency: opts.concurrency,
             maxMembers: opts.batchSize,
             ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
             poll: { initialDelayMs: opts.pollInterval },
-          }),
+            ...(journal !== undefined ? { journal } : {}),
+          }).pipe(
+            tap((e) => {
+              if (e.type === 'resumed')
+                io.stderr.write(
+                  `resuming the sync recorded in journal ${opts.journal ?? ''}: ${e.completed} batches completed ` +
+                    `(not sent again), ${e.inFlight} in flight (polled or replayed by their key), ${e.unsent} unsent\n`,
+                );
+            }),
+          ),
           output,
         );
         if (outcome.report) {
@@ -167,6 +204,13 @@ export const syncCommand = (ctx: CliContext): Command =>
             io.stdout.write(`${formatReport(outcome.report, { retries: output.retries })}\n`);
           await writeReport(reportFile, outcome.report);
         }
+        await journal?.close();
+        if (outcome.error instanceof JournalError)
+          throw new CliError(
+            `${outcome.error.message}\n(the journal ${opts.journal ?? ''} belongs to another sync, or is damaged: ` +
+              'run with the group, roster and --batch-size/--max-bytes it was written for, or with another --journal file)',
+            ExitCode.Usage,
+          );
         if (outcome.error !== undefined) throw outcome.error;
         ctx.exitCode = reportExitCode(outcome.report!);
       } finally {
