@@ -1,4 +1,21 @@
-import { concat, concatMap, defer, from, ignoreElements, of, Subscription, switchMap, tap, type Observable, type ObservableInput } from 'rxjs';
+import {
+  asyncScheduler,
+  concat,
+  concatMap,
+  defer,
+  from,
+  ignoreElements,
+  of,
+  retry,
+  Subscription,
+  switchMap,
+  tap,
+  throwError,
+  timer,
+  type Observable,
+  type ObservableInput,
+  type SchedulerLike,
+} from 'rxjs';
 import type { MemberInput, SyncRequest, SyncSubmission } from '../codecs';
 import {
   ApiError,
@@ -31,6 +48,7 @@ export type BatchStart =
 
 /** What the engine tells the sync about each batch, in this order: `submitted`, then `completed` or `failed`, then `settled`. @internal */
 export interface DispatchHandlers {
+  /** The server accepted the batch (202); the limit has taken it into account, so there may be room for another. */
   submitted(batch: SentBatch, submission: SyncSubmission): void;
   completed(batch: SentBatch, request: SyncRequest): void;
   failed(batch: SentBatch, failure: BatchFailure): void;
@@ -46,6 +64,10 @@ export interface DispatchSettings {
   readonly poller: BatchPoller;
   /** The sync's clock, in ms. */
   readonly now: () => number;
+  /** The scheduler of the waits after a submit answered 429 (default `asyncScheduler`). */
+  readonly scheduler?: SchedulerLike;
+  /** Longest a batch waits out 429s on its submit before it fails (default 900000 ms, as polling). */
+  readonly rateLimitBudgetMs?: number;
   /** Runs before each submit and must finish first (a journal's write-ahead record). */
   readonly beforeSubmit?: (batch: SentBatch, idempotencyKey: string | undefined) => ObservableInput<unknown>;
   /** Runs after the server accepted a batch sent here, and must finish before it is polled (a journal's record of its request id). */
@@ -80,6 +102,23 @@ export const submitMayHaveApplied = (error: VitableError): boolean =>
   error instanceof TimeoutError ||
   error instanceof DecodeError ||
   (error instanceof ApiError && (error.status === 409 || error.status >= 500));
+
+/**
+ * The wait a 429 asks for: `retry-after-ms`, else `Retry-After` seconds, else
+ * 1 s; between 100 ms and 60 s.
+ *
+ * @example
+ * // internal (lib/pipelines/dispatch-engine.ts)
+ * rateLimitWaitMs(error); // 2000 for `Retry-After: 2`
+ *
+ * @internal
+ */
+export const rateLimitWaitMs = (error: ApiError): number => {
+  const ms = Number(error.headers['retry-after-ms']);
+  const seconds = Number(error.headers['retry-after']);
+  const wait = Number.isFinite(ms) && ms > 0 ? ms : Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
+  return Math.min(60_000, Math.max(100, wait));
+};
 
 /** A failed submit that says the server is overloaded or limiting us. */
 const isPushBack = (error: VitableError): boolean =>
@@ -135,6 +174,9 @@ export const batchFailure = (groupId: string, error: VitableError, requestId?: s
  * `Idempotency-Key` when given, after `beforeSubmit`), then the poller's
  * polls. The submit's round trip feeds the limit: accepted fast grows it,
  * stretched or pushed back (429, 5xx, timeout, dropped connection) shrinks it.
+ * A submit still answered 429 after the client's own waiting was not applied:
+ * it is sent again after the wait the server asks for, while the server keeps
+ * answering (up to `rateLimitBudgetMs`), so a rate limit never fails a batch.
  * `stop` aborts everything in flight.
  *
  * @example
@@ -189,6 +231,9 @@ export class DispatchEngine {
             limit.accepted(token, latencyMs);
             handlers.submitted(batch, submission);
           });
+    const release = (): void => {
+      if (requestId !== undefined && how.kind === 'send') limit.released();
+    };
     const recorded =
       how.kind === 'send' && afterAccepted
         ? accepted.pipe(concatMap((submission) => after(submission, afterAccepted(batch, submission.request_id))))
@@ -201,10 +246,12 @@ export class DispatchEngine {
         )
         .subscribe({
           next: (request) => {
+            release();
             handlers.completed(batch, request);
             this.settle(batch, holder);
           },
           error: (err: unknown) => {
+            release();
             const failure = batchFailure(groupId, toVitableError(err), requestId);
             const report = (): void => {
               handlers.failed(batch, failure);
@@ -238,8 +285,21 @@ export class DispatchEngine {
     onAccepted: (submission: SyncSubmission, latencyMs: number, token: number) => void,
   ): Observable<SyncSubmission> {
     const { client, groupId, limit, now, beforeSubmit } = this.settings;
+    const scheduler = this.settings.scheduler ?? asyncScheduler;
+    const budgetMs = this.settings.rateLimitBudgetMs ?? 900_000;
     const key = how.idempotencyKey;
     const options: RequestOptions | undefined = key !== undefined ? { idempotencyKey: key } : undefined;
+    let waitedMs = 0;
+    // a 429 left after the client's own waiting means the batch was not applied: it is sent again
+    // after the wait the server asks for, while the server keeps answering, up to the budget
+    const again = {
+      delay: (err: unknown) => {
+        if (!(err instanceof ApiError) || err.status !== 429 || waitedMs >= budgetMs) return throwError(() => err);
+        const wait = Math.min(rateLimitWaitMs(err), budgetMs - waitedMs);
+        waitedMs += wait;
+        return timer(wait, scheduler);
+      },
+    };
     const send = defer(() => {
       const token = limit.sent();
       const sentAt = now();
@@ -252,7 +312,7 @@ export class DispatchEngine {
           },
         }),
       );
-    });
+    }).pipe(retry(again));
     return beforeSubmit ? concat(defer(() => from(beforeSubmit(batch, key))).pipe(ignoreElements()), send) : send;
   }
 

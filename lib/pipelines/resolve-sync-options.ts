@@ -63,6 +63,7 @@ export interface SyncSettings {
   readonly poller: BatchPoller;
   readonly failFast: boolean;
   readonly now: () => number;
+  readonly scheduler: SchedulerLike;
   readonly reader: RosterReader;
   readonly journal: SyncJournal | undefined;
   readonly newIdempotencyKey: () => string;
@@ -78,6 +79,15 @@ const POLL_KEYS = ['initialDelayMs', 'factor', 'maxDelayMs', 'timeoutMs', 'sched
 const issuesOf = (e: unknown, prefix: string): Issue[] => {
   if (!(e instanceof ValidationError)) throw e;
   return e.issues.map((i) => ({ path: i.path === '' ? prefix : `${prefix}.${i.path}`, message: i.message }));
+};
+
+const isClient = (client: unknown): boolean => {
+  try {
+    const sync = (client as VitableConnect).members.sync;
+    return typeof sync.submit === 'function' && typeof sync.retrieve === 'function';
+  } catch {
+    return false;
+  }
 };
 
 const readerOf = (members: unknown, issues: Issue[]): RosterReader | undefined => {
@@ -110,6 +120,7 @@ export const resolveSyncOptions = (
 ): SyncSettings => {
   const { values, issues: unread } = readOptions(options, KEYS);
   const issues: Issue[] = [...unread];
+  if (!isClient(client)) issues.push({ path: 'client', message: 'must be a client made by createClient' });
   const batch = checkBatchOptions({ maxMembers: values.maxMembers, maxBytes: values.maxBytes });
   issues.push(...batch.issues);
   const { concurrency, failFast } = values;
@@ -167,6 +178,7 @@ export const resolveSyncOptions = (
       : learnedPoller(client, { scheduler, now, timeoutMs: learnedPoll!.timeoutMs, maxDelayMs: learnedPoll!.maxDelayMs }),
     failFast: (failFast as boolean | undefined) ?? false,
     now,
+    scheduler,
     reader,
     journal,
     newIdempotencyKey: (values.newIdempotencyKey as (() => string) | undefined) ?? randomUUID,

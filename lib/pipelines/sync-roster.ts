@@ -138,9 +138,12 @@ export const syncRoster = (
             beforeOutcome: (batch: SentBatch, outcome: BatchOutcome) => recorder!.outcome(batch, outcome),
           };
     const engine = new DispatchEngine(
-      { client, groupId: settings.groupId, limit: settings.limit, poller: settings.poller, now, ...journalHooks },
+      { client, groupId: settings.groupId, limit: settings.limit, poller: settings.poller, now, scheduler: settings.scheduler, ...journalHooks },
       {
-        submitted: (batch, submission) => emit(ledger.accepted(batch, submission.request_id)),
+        submitted: (batch, submission) => {
+          emit(ledger.accepted(batch, submission.request_id));
+          pump(); // an accepted batch may have widened the limit
+        },
         completed: (batch, request) => emit(ledger.complete(batch, request)),
         failed: (batch, failure) => {
           emit(ledger.fail(batch, failure));

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Readable } from 'node:stream';
-import { asapScheduler, interval, map, Observable, of, Subject, take } from 'rxjs';
+import { asapScheduler, from, interval, map, Observable, of, Subject, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ConnectionError, PollTimeoutError, ValidationError, VitableError } from '../../lib/errors';
+import { ConnectionError, PollTimeoutError, REDACTED, registerSecret, ValidationError, VitableError } from '../../lib/errors';
 import { syncRoster, type SyncRosterOptions } from '../../lib/pipelines/sync-roster';
 import type {
   CompletedEvent,
@@ -393,6 +393,207 @@ describe('syncRoster', () => {
     // a fast server: the limit grew past where it starts (4), and the read-ahead followed it, no further
     expect(server.maxOpen).to.be.above(4);
     expect(maxAhead).to.be.at.most(server.maxOpen * maxMembers + maxMembers);
+  });
+
+  describe('hostile input', () => {
+    type Kind = 'valid' | 'invalid' | 'getter' | 'proxy' | 'bigint' | 'cycle' | 'toJSON';
+    const hostileMember = (kind: Kind, i: number): unknown => {
+      const base = makeMember(i);
+      switch (kind) {
+        case 'valid':
+          return base;
+        case 'invalid':
+          return makeInvalidMember(i);
+        case 'getter':
+          return Object.defineProperty({ ...base }, 'first_name', {
+            enumerable: true,
+            get: () => {
+              throw new Error('getter gone');
+            },
+          });
+        case 'proxy':
+          return new Proxy(base, {
+            get: () => {
+              throw new Error('trap');
+            },
+            has: () => {
+              throw new Error('trap');
+            },
+            ownKeys: () => {
+              throw new Error('trap');
+            },
+            getPrototypeOf: () => {
+              throw new Error('trap');
+            },
+          });
+        case 'bigint':
+          return { ...base, last_name: BigInt(i) };
+        case 'cycle': {
+          const cyclic: Record<string, unknown> = { ...base };
+          cyclic.address = { ...(base['address'] as object), self: cyclic };
+          cyclic.me = cyclic;
+          return cyclic;
+        }
+        case 'toJSON':
+          return {
+            ...base,
+            toJSON: () => {
+              throw new Error('no JSON');
+            },
+          };
+      }
+    };
+    const sourceOf = (how: number, values: unknown[]): Parameters<typeof syncRoster>[2] => {
+      switch (how) {
+        case 0:
+          return values;
+        case 1:
+          return (function* () {
+            yield* values;
+          })();
+        case 2: {
+          // by hand: an async generator's `yield` would itself await a Proxy member (and throw)
+          let i = 0;
+          return {
+            [Symbol.asyncIterator]: () => ({
+              next: () => Promise.resolve(i < values.length ? { value: values[i++], done: false } : { value: undefined, done: true }),
+            }),
+          } as AsyncIterable<unknown>;
+        }
+        default:
+          return from(values);
+      }
+    };
+
+    it('never throws past its error channel, never crashes, and counts each member once, wherever hostile members are (property)', async () => {
+      const crashes: unknown[] = [];
+      const onCrash = (e: unknown): void => void crashes.push(e);
+      process.on('unhandledRejection', onCrash);
+      process.on('uncaughtException', onCrash);
+      try {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(fc.constantFrom<Kind>('valid', 'valid', 'invalid', 'getter', 'proxy', 'bigint', 'cycle', 'toJSON'), {
+              maxLength: 40,
+            }),
+            fc.integer({ min: 0, max: 3 }),
+            fc.integer({ min: 1, max: 7 }),
+            async (kinds, how, maxMembers) => {
+              const values = kinds.map((k, i) => hostileMember(k, i));
+              const server = createFakeServer();
+              const { events, error } = await run(
+                syncRoster(server.client, 'grp_1', sourceOf(how, values), { ...FAST, maxMembers }),
+              );
+              expect(error).to.equal(undefined);
+              const report = reportOf(events);
+              expectBalanced(report);
+              expect(report.read).to.equal(kinds.length);
+              const invalidAt = new Set(ofType(events, 'invalid').map((e) => e.index));
+              expect(invalidAt.size).to.equal(report.invalid);
+              kinds.forEach((k, i) => {
+                const unreadable = k === 'getter' || k === 'proxy' || k === 'bigint' || k === 'invalid';
+                expect(invalidAt.has(i), `${k} at ${i}`).to.equal(unreadable);
+              });
+              for (const e of ofType(events, 'invalid'))
+                if (kinds[e.index] === 'getter' || kinds[e.index] === 'proxy')
+                  expect(e.issues[0]!.message).to.match(/^cannot be read: /);
+              expect(report.synced).to.equal(kinds.filter((k) => k === 'valid' || k === 'cycle' || k === 'toJSON').length);
+            },
+          ),
+          { numRuns: 60 },
+        );
+        await new Promise((r) => setImmediate(r));
+        expect(crashes).to.deep.equal([]);
+      } finally {
+        process.off('unhandledRejection', onCrash);
+        process.off('uncaughtException', onCrash);
+      }
+    });
+
+    it('errors with ValidationError on subscription, never a raw exception, for null options, throwing getters, a hostile Proxy as members, or bad durations', async () => {
+      const server = createFakeServer();
+      const client = server.client;
+      const trap = new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error('trap');
+          },
+          has: () => {
+            throw new Error('trap');
+          },
+          getPrototypeOf: () => {
+            throw new Error('trap');
+          },
+        },
+      );
+      const cases: ReadonlyArray<[string, () => Observable<SyncEvent>, string]> = [
+        ['groupId null', () => syncRoster(client, null as unknown as string, []), 'groupId'],
+        ['client null', () => syncRoster(null as unknown as VitableConnect, 'grp_1', []), 'client'],
+        ['options null', () => syncRoster(client, 'grp_1', [], null as unknown as SyncRosterOptions), ''],
+        ['members Proxy', () => syncRoster(client, 'grp_1', trap as Iterable<unknown>), 'members'],
+        [
+          'throwing getter',
+          () =>
+            syncRoster(client, 'grp_1', [], {
+              get concurrency(): number {
+                throw new Error('no');
+              },
+            }),
+          'concurrency',
+        ],
+        [
+          'throwing poll getter',
+          () =>
+            syncRoster(client, 'grp_1', [], {
+              poll: {
+                get factor(): number {
+                  throw new Error('no');
+                },
+              },
+            }),
+          'poll.factor',
+        ],
+        ['30-day poll timeout', () => syncRoster(client, 'grp_1', [], { poll: { timeoutMs: 30 * 86_400_000 } }), 'poll.timeoutMs'],
+        ['maxMembers 1001', () => syncRoster(client, 'grp_1', [], { maxMembers: 1001 }), 'maxMembers'],
+      ];
+      for (const [name, make, path] of cases) {
+        let observable: Observable<SyncEvent> | undefined;
+        expect(() => (observable = make()), name).not.to.throw();
+        const { events, error } = await run(observable!);
+        expect(events, name).to.deep.equal([]);
+        expect(error, name).to.be.instanceOf(ValidationError);
+        expect((error as ValidationError).issues.map((i) => i.path), name).to.include(path);
+      }
+      expect(server.submitCalls).to.equal(0);
+    });
+
+    it('redacts the API key a server echoes in a failure reason from completed events and the report', async () => {
+      const key = 'vc_test_roster_echoed_key_9';
+      registerSecret(key);
+      const server = createFakeServer();
+      const echoing: VitableConnect = {
+        ...server.client,
+        members: {
+          sync: {
+            submit: server.client.members.sync.submit,
+            retrieve: (g, r, o) =>
+              server.client.members.sync.retrieve(g, r, o).pipe(
+                map((request) => ({
+                  ...request,
+                  results: request.results && {
+                    ...request.results,
+                    failures: [{ reference_id: 'EMP-000000', operation: 'add' as const, reason: `key ${key} is not allowed` }],
+                  },
+                })),
+              ),
+          },
+        },
+      };
+      const { events } = await run(syncRoster(echoing, 'grp_1', roster({ size: 3 }), FAST));
+      expect(JSON.stringify(events)).to.not.contain(key);
+      expect(reportOf(events).failures[0]!.reason).to.equal(`key ${REDACTED} is not allowed`);
+    });
   });
 
   describe('sources', () => {
