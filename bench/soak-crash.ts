@@ -1,7 +1,8 @@
 /**
  * `npm run soak:crash`: the soak's 200,000 members, with the emulator's faults
  * and a rate limit on, synced by a child process with a file journal that is
- * killed with SIGKILL at 5 random moments and resumed each time (the same
+ * killed with SIGKILL at 5 random moments (after a seeded random number of
+ * completed batches) and resumed each time (the same
  * command again), then run to the end. The emulator runs in this process, so
  * it survives every crash and can be checked against the generator's ground
  * truth. Every invariant of `npm run soak` is checked on the final report
@@ -79,10 +80,10 @@ const worker = async (input: WorkerInput): Promise<void> => {
   );
 };
 
-/** Runs the child; kills it with SIGKILL `killAfterMs` after it started (never when undefined). */
+/** Runs the child; kills it with SIGKILL when it has completed `killAfter` batches (never when undefined). */
 const runChild = (
   input: WorkerInput,
-  killAfterMs: number | undefined,
+  killAfter: number | undefined,
 ): Promise<{ lines: Record<string, unknown>[]; killed: boolean; status: number | null }> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [__filename, '--worker', JSON.stringify(input)], {
@@ -91,7 +92,7 @@ const runChild = (
     const lines: Record<string, unknown>[] = [];
     let buffered = '';
     let killed = false;
-    let timer: NodeJS.Timeout | undefined;
+    let completed = 0;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       buffered += chunk;
       let nl: number;
@@ -101,16 +102,14 @@ const runChild = (
         if (text.trim() === '') continue;
         const line = JSON.parse(text) as Record<string, unknown>;
         lines.push(line);
-        if (line['type'] === 'started' && killAfterMs !== undefined)
-          timer = setTimeout(() => {
-            killed = true;
-            child.kill('SIGKILL');
-          }, killAfterMs);
+        if (line['type'] === 'completed' && killAfter !== undefined && ++completed === killAfter) {
+          killed = true;
+          child.kill('SIGKILL');
+        }
       }
     });
     child.on('error', reject);
     child.on('close', (status) => {
-      if (timer) clearTimeout(timer);
       resolve({ lines, killed, status });
     });
   });
@@ -154,25 +153,26 @@ const main = async (): Promise<number> => {
     say(`soak:crash: ${SIZE.toLocaleString('en-US')} members into ${group.id}, ${CRASHES} crashes (seed ${SEED}), faults ${JSON.stringify(FAULTS)}, rate limit ${JSON.stringify(RATE_LIMIT)}`);
 
     // ---- runs: killed CRASHES times at random moments, then to the end --------------
-    const runs: { killed: boolean; killAfterMs?: number; replays: number; resumed?: ResumedEvent; completed: number }[] = [];
+    const runs: { killed: boolean; killAfter?: number; replays: number; resumed?: ResumedEvent; completed: number }[] = [];
     let report: SyncReport | undefined;
     for (let i = 0; i <= CRASHES; i++) {
-      const killAfterMs = i < CRASHES ? Math.round(500 + random() * 2500) : undefined;
+      // a random moment: after 1 to 40 more batches completed
+      const killAfter = i < CRASHES ? 1 + Math.floor(random() * 40) : undefined;
       const before = emu.stats().idempotentReplays;
-      const r = await runChild(input, killAfterMs);
+      const r = await runChild(input, killAfter);
       const resumed = r.lines.find((l) => l['type'] === 'resumed') as ResumedEvent | undefined;
       const done = r.lines.find((l) => l['type'] === 'done') as { report: SyncReport } | undefined;
       if (done) report = done.report;
       const run = {
         killed: r.killed,
-        ...(killAfterMs !== undefined ? { killAfterMs } : {}),
+        ...(killAfter !== undefined ? { killAfter } : {}),
         replays: emu.stats().idempotentReplays - before,
         ...(resumed ? { resumed } : {}),
         completed: r.lines.filter((l) => l['type'] === 'completed').length,
       };
       runs.push(run);
       say(
-        `  run ${i + 1}: ${r.killed ? `killed after ${killAfterMs} ms` : `exit ${r.status}`}; ` +
+        `  run ${i + 1}: ${r.killed ? `killed after ${killAfter} batches completed` : `exit ${r.status}`}; ` +
           `${resumed ? `resumed ${resumed.completed} completed, ${resumed.inFlight} in flight, ${resumed.unsent} unsent; ` : ''}` +
           `${run.completed} batches completed in this run, ${run.replays} replays of a recorded key`,
       );
@@ -278,13 +278,11 @@ const main = async (): Promise<number> => {
 };
 
 if (process.argv[2] === '--worker')
-  worker(JSON.parse(process.argv[3] ?? '{}') as WorkerInput).then(
-    () => process.exit(0),
-    (e: unknown) => {
-      console.error(e instanceof Error ? e.message : e);
-      process.exit(1);
-    },
-  );
+  // no process.exit: it would cut the report line still being written to the pipe
+  worker(JSON.parse(process.argv[3] ?? '{}') as WorkerInput).catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  });
 else
   main().then(
     (code) => process.exit(code),

@@ -74,6 +74,17 @@ export const PROGRESS_INTERVAL_MS = 250;
  *   most every 250 ms while reading, and after each batch), and finally `done`
  *   with a {@link SyncReport} in which `read === invalid + failed + synced` and
  *   `failures` lists each invalid or failed member once.
+ * - **Journal.** With `journal` (`fileJournal(path)` or any `SyncJournal`)
+ *   each batch is recorded before it is sent (its sequence number,
+ *   `Idempotency-Key` and members' digest), after the 202 and after it ends.
+ *   The same call with the same journal resumes: `resumed` is the first
+ *   event, the roster is read again and batched identically, completed
+ *   batches are not sent (their outcome comes from the journal), accepted
+ *   ones are polled, the others are sent again with their recorded key. A
+ *   journal of another group or other batch options errors with a
+ *   `JournalError` before anything is read; a batch whose digest differs
+ *   from its record (an edited roster) stops the sync before it is sent, as
+ *   `failFast` does, and the Observable errors with that `JournalError`.
  * - **Cancellation.** Unsubscribing stops reading (`iterator.return()`, which
  *   destroys a Node stream), and aborts in-flight submits and polls.
  *
