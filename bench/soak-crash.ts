@@ -174,7 +174,7 @@ const main = async (): Promise<number> => {
       say(
         `  run ${i + 1}: ${r.killed ? `killed after ${killAfter} batches completed` : `exit ${r.status}`}; ` +
           `${resumed ? `resumed ${resumed.completed} completed, ${resumed.inFlight} in flight, ${resumed.unsent} unsent; ` : ''}` +
-          `${run.completed} batches completed in this run, ${run.replays} replays of a recorded key`,
+          `${run.completed} batches completed in this run, ${run.replays} replays of a recorded key (resends and retries)`,
       );
       if (!r.killed && !done) throw new Error(`run ${i + 1} ended (exit ${r.status}) without a report`);
       if (!r.killed) break;
@@ -263,7 +263,8 @@ const main = async (): Promise<number> => {
     );
     const batches = r.requestIds.length;
     console.log(
-      `Work redone: ${redone.reduce((a, b) => a + b, 0)} batches sent again over ${CRASHES} crashes (${redone.join(', ')}), all answered as replays; ` +
+      `Work redone: ${redone.reduce((a, b) => a + b, 0)} batches sent again after ${CRASHES} crashes (${redone.join(', ')}; ` +
+        'replays of a recorded key, which also count the client\'s retries after a dropped connection), all answered by the server as replays; ' +
         `${stats.batchesProcessed - batches} batches processed more than once by the server.`,
     );
     console.log(`Journal: ${journalBytes.toLocaleString('en-US')} bytes, ${records} records for ${batches} batches: ${Math.round(journalBytes / batches)} bytes a batch.`);
