@@ -81,14 +81,17 @@ export interface ChildRun {
 }
 
 /**
- * Runs `node <script> ...args` and kills it with SIGKILL once `killAfter` lines
- * of stdout satisfy `counts` (never, when `killAfter` is undefined).
+ * Runs `node <script> ...args` and kills it with SIGKILL (or `signal`) once
+ * `killAfter` lines of stdout satisfy `counts` (never, when `killAfter` is
+ * undefined).
  */
 export const runChild = (
   script: string,
   args: ReadonlyArray<string>,
   options: {
     readonly killAfter?: number;
+    /** The signal sent at `killAfter` (default SIGKILL). */
+    readonly signal?: NodeJS.Signals;
     readonly counts?: (line: Record<string, unknown>) => boolean;
     readonly env?: Readonly<Record<string, string>>;
     readonly cwd?: string;
@@ -111,12 +114,12 @@ export const runChild = (
       while ((nl = buffered.indexOf('\n')) >= 0) {
         const text = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
-        if (text.trim() === '' || killed) continue;
+        if (text.trim() === '' || (killed && (options.signal ?? 'SIGKILL') === 'SIGKILL')) continue;
         const line = JSON.parse(text) as Record<string, unknown>;
         lines.push(line);
-        if (options.killAfter !== undefined && (options.counts?.(line) ?? true) && ++seen >= options.killAfter) {
+        if (!killed && options.killAfter !== undefined && (options.counts?.(line) ?? true) && ++seen >= options.killAfter) {
           killed = true;
-          child.kill('SIGKILL');
+          child.kill(options.signal ?? 'SIGKILL');
         }
       }
     });
