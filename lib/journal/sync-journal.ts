@@ -23,4 +23,10 @@ export interface SyncJournal {
   load(): Promise<ReadonlyArray<unknown>>;
   /** Appends one JSON-safe record; resolves once it is durable. */
   append(record: unknown): Promise<void>;
+  /**
+   * Optional: releases what the journal holds open (a file). `syncRoster`
+   * calls it when the sync ends or is unsubscribed; a later `append` may open
+   * it again.
+   */
+  close?(): Promise<void>;
 }

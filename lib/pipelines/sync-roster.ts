@@ -299,5 +299,8 @@ export const syncRoster = (
       opening.unsubscribe();
       reader.close();
       engine.stop();
+      // the journal's open file, once its appends under way are written
+      const journal = settings.journal;
+      if (journal?.close) Promise.resolve().then(() => journal.close?.()).catch(() => undefined);
     };
   });
