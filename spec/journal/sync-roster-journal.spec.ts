@@ -188,6 +188,14 @@ describe('syncRoster with a journal', function () {
     expect(emu.stats().requests).to.equal(before);
   });
 
+  it('closes a journal that can be closed when the sync ends', async () => {
+    let closed = 0;
+    const journal = { ...tableJournal(), close: async () => void closed++ };
+    await run(client, groupId, members.slice(0, 30), { maxMembers: 25, journal });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closed).to.equal(1);
+  });
+
   it('a journal that cannot be written stops the sync: the batch is not sent, the error is a JournalError', async () => {
     let appends = 0;
     const failing: SyncJournal = {
