@@ -21,7 +21,7 @@ import type { RequestOptions, VitableConnect } from '../types';
 // model
 // -------------------------------------------------------------------------------------
 
-/** Options of {@link pollUntilComplete}. Every one is optional. */
+/** Options of {@link pollUntilComplete}. Every one is optional; every duration is a number of ms up to 2147483647. */
 export interface PollOptions {
   /** Wait before the first poll, in ms (default 1000). */
   readonly initialDelayMs?: number;

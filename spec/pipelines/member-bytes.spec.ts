@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { memberBytes } from '../../lib/pipelines/member-bytes';
 
 describe('memberBytes', () => {
-  it('equals the UTF-8 bytes of JSON.stringify for any JSON-like value (unicode, escapes, nesting, undefined fields)', () => {
+  it('equals the UTF-8 bytes of JSON.stringify for any JSON-like value (unicode, escapes, nesting, undefined fields)', function () {
+    this.timeout(20_000); // 2000 generated values: a few hundred ms unloaded, longer on a busy machine
     const value = fc.letrec((tie) => ({
       leaf: fc.oneof(
         fc.string({ unit: 'binary' }),
