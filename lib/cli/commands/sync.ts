@@ -24,13 +24,13 @@ import { runSyncStream } from '../run-sync-stream';
 interface SyncOptions {
   readonly group: string;
   readonly batchSize: number;
-  readonly concurrency: number;
+  readonly concurrency?: number;
   readonly maxBytes?: number;
   readonly dryRun?: boolean;
   readonly report?: string;
   readonly json?: boolean;
   readonly format?: RosterFormat;
-  readonly pollInterval: number;
+  readonly pollInterval?: number;
   readonly journal?: string;
 }
 
@@ -81,12 +81,11 @@ export const syncCommand = (ctx: CliContext): Command =>
     .addOption(
       new Option('--batch-size <n>', 'members per sync request, 1 to 1000')
         .argParser(integerIn(1, 1000))
-        .default(500),
+        .default(1000),
     )
     .addOption(
-      new Option('--concurrency <n>', 'batches in flight at once')
-        .argParser(integerIn(1, 64))
-        .default(4),
+      new Option('--concurrency <n>', 'batches in flight at once (default: adaptive, see the flow control of syncRoster)')
+        .argParser(integerIn(1, 64)),
     )
     .addOption(
       new Option('--max-bytes <n>', 'largest request body in bytes (default 1000000)').argParser(
@@ -104,9 +103,10 @@ export const syncCommand = (ctx: CliContext): Command =>
     .option('--json', 'print every event as one JSON line instead of progress and a table')
     .option('--journal <file>', 'make the sync resumable: a new journal, or resume the sync this one records')
     .addOption(
-      new Option('--poll-interval <ms>', 'first wait before polling a batch, doubling up to 30 s')
-        .argParser(integerIn(1))
-        .default(1000),
+      new Option(
+        '--poll-interval <ms>',
+        'first wait before polling a batch, doubling up to 30 s (default: learned from the server)',
+      ).argParser(integerIn(1)),
     )
     .action(async (file: string, opts: SyncOptions, cmd: Command) => {
       const { io } = ctx;
@@ -170,10 +170,10 @@ export const syncCommand = (ctx: CliContext): Command =>
               opts.group,
               records,
               {
-                concurrency: opts.concurrency,
+                ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
                 maxMembers: opts.batchSize,
                 ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
-                poll: { initialDelayMs: opts.pollInterval },
+                ...(opts.pollInterval !== undefined ? { poll: { initialDelayMs: opts.pollInterval } } : {}),
                 ...(journal !== undefined ? { journal } : {}),
               },
               { signal: abort.signal, now: ctx.now },
