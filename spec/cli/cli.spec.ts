@@ -207,7 +207,7 @@ describe('vitable-connect (child process)', function () {
         },
       });
       // off a terminal: a line per batch on standard error, the summary table on standard output
-      expect(run.stderr.match(/^batch grpmsr_\w+: \d+ synced/gm)).to.have.length(2);
+      expect(run.stderr.match(/^batch grpmsr_\w+: [\d,]+ synced/gm), run.stderr).to.have.length(2);
       expect(run.stdout).not.to.contain('batch ');
       expect(run.stdout)
         .to.match(/^Sync report for group grp_\w+/)
