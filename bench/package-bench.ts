@@ -202,7 +202,7 @@ export const runPackageBench = async (mode: BenchMode): Promise<BenchResult> => 
     ];
     return {
       id: 'package',
-      title: '6. Package: bundle sizes, tarball, load time',
+      title: '7. Package: bundle sizes, tarball, load time',
       params: {
         bundler: 'esbuild, minified, ESM, platform node',
         'tarball files': pack.entryCount,

@@ -5,7 +5,7 @@
  *
  * Environment: `BENCH_QUICK=1` for a fast smoke run (smaller sizes),
  * `BENCH_RUNS=n` to change the number of runs (default 7, quick 5; roster sync 5),
- * `BENCH_ONLY=http,roster,validation,realistic,package` to run a subset (results of the
+ * `BENCH_ONLY=http,roster,validation,realistic,resume,package` to run a subset (results of the
  * others are kept from the previous `bench/results.json`).
  */
 import * as fs from 'node:fs';
@@ -19,10 +19,11 @@ import { runPackageBench } from './package-bench';
 import { machineInfo, renderDocs, repoRoot, writeJson } from './report';
 import type { BenchFile } from './report';
 import { runRealisticBench } from './realistic-bench';
+import { runResumeBench } from './resume-bench';
 import { runRosterBench } from './roster-bench';
 import { runValidationBench } from './validation-bench';
 
-const ALL = ['http', 'roster', 'validation', 'realistic', 'package'] as const;
+const ALL = ['http', 'roster', 'validation', 'realistic', 'resume', 'package'] as const;
 type Part = (typeof ALL)[number];
 
 const main = async (): Promise<void> => {
@@ -48,6 +49,7 @@ const main = async (): Promise<void> => {
   await run('http', () => runHttpBenches(mode));
   await run('roster', () => runRosterBench(mode));
   await run('realistic', () => runRealisticBench(mode));
+  await run('resume', () => runResumeBench(mode));
   await run('package', () => runPackageBench(mode));
 
   clearInterval(sampler);
@@ -58,6 +60,7 @@ const main = async (): Promise<void> => {
     'roster-sync',
     'validation-batching',
     'realistic-sync',
+    'journal',
     'package',
   ];
   const previous = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as BenchFile) : undefined;

@@ -1,9 +1,11 @@
 import {
   asyncScheduler,
   concat,
+  concatMap,
   defer,
   from,
   ignoreElements,
+  of,
   retry,
   Subscription,
   switchMap,
@@ -68,7 +70,16 @@ export interface DispatchSettings {
   readonly rateLimitBudgetMs?: number;
   /** Runs before each submit and must finish first (a journal's write-ahead record). */
   readonly beforeSubmit?: (batch: SentBatch, idempotencyKey: string | undefined) => ObservableInput<unknown>;
+  /** Runs after the server accepted a batch sent here, and must finish before it is polled (a journal's record of its request id). */
+  readonly afterAccepted?: (batch: SentBatch, requestId: string) => ObservableInput<unknown>;
+  /** Runs when a batch has its outcome, and must finish before the handlers hear of it (a journal's record of the outcome). */
+  readonly beforeOutcome?: (batch: SentBatch, outcome: BatchOutcome) => ObservableInput<unknown> | undefined;
 }
+
+/** How a batch ended, for {@link DispatchSettings.beforeOutcome}. @internal */
+export type BatchOutcome =
+  | { readonly kind: 'completed'; readonly request: SyncRequest }
+  | { readonly kind: 'failed'; readonly failure: BatchFailure };
 
 // -------------------------------------------------------------------------------------
 // utils
@@ -203,7 +214,10 @@ export class DispatchEngine {
       this.settle(batch, undefined);
       return;
     }
-    const { groupId, limit, poller, now } = this.settings;
+    const { groupId, limit, poller, now, afterAccepted, beforeOutcome } = this.settings;
+    /** `value` once `hook` (if any) has finished. */
+    const after = <A>(value: A, hook: ObservableInput<unknown> | undefined): Observable<A> =>
+      hook === undefined ? of(value) : concat(from(hook).pipe(ignoreElements()), of(value));
     const holder = new Subscription();
     this.subscriptions.add(holder);
     let requestId = how.kind === 'accepted' ? how.requestId : undefined;
@@ -220,19 +234,43 @@ export class DispatchEngine {
     const release = (): void => {
       if (requestId !== undefined && how.kind === 'send') limit.released();
     };
+    const recorded =
+      how.kind === 'send' && afterAccepted
+        ? accepted.pipe(concatMap((submission) => after(submission, afterAccepted(batch, submission.request_id))))
+        : accepted;
     holder.add(
-      accepted.pipe(switchMap((submission) => poller.poll(submission, acceptedAt))).subscribe({
-        next: (request) => {
-          release();
-          handlers.completed(batch, request);
-          this.settle(batch, holder);
-        },
-        error: (err: unknown) => {
-          release();
-          handlers.failed(batch, batchFailure(groupId, toVitableError(err), requestId));
-          this.settle(batch, holder);
-        },
-      }),
+      recorded
+        .pipe(
+          switchMap((submission) => poller.poll(submission, acceptedAt)),
+          concatMap((request) => after(request, beforeOutcome?.(batch, { kind: 'completed', request }))),
+        )
+        .subscribe({
+          next: (request) => {
+            release();
+            handlers.completed(batch, request);
+            this.settle(batch, holder);
+          },
+          error: (err: unknown) => {
+            release();
+            const failure = batchFailure(groupId, toVitableError(err), requestId);
+            const report = (): void => {
+              handlers.failed(batch, failure);
+              this.settle(batch, holder);
+            };
+            const hook = beforeOutcome?.(batch, { kind: 'failed', failure });
+            if (hook === undefined) return report();
+            // the outcome is told whether or not the hook could record it (a hook's own error is told first)
+            holder.add(
+              from(hook).subscribe({
+                complete: report,
+                error: (e: unknown) => {
+                  handlers.failed(batch, batchFailure(groupId, toVitableError(e), requestId));
+                  this.settle(batch, holder);
+                },
+              }),
+            );
+          },
+        }),
     );
   }
 

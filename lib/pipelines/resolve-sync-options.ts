@@ -1,5 +1,7 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { randomUUID } from 'node:crypto';
 import { ValidationError, type Issue } from '../errors';
+import type { SyncJournal } from '../journal/sync-journal';
 import { resolvePollOptions, type PollOptions } from '../operators/poll-until-complete';
 import type { VitableConnect } from '../types';
 import { fixedPoller, learnedPoller, type BatchPoller } from './batch-poller';
@@ -33,6 +35,17 @@ export interface SyncRosterOptions extends ToSyncBatchesOptions {
    * Observable errors with that batch's error.
    */
   readonly failFast?: boolean;
+  /**
+   * Makes the sync resumable (`fileJournal(path)` or any {@link SyncJournal}):
+   * each batch is recorded before it is sent, when it is accepted and when it
+   * ends; the same call with the same journal after a crash re-reads the
+   * roster, takes the outcome of completed batches from the journal, polls
+   * accepted ones and sends the others again with their recorded
+   * `Idempotency-Key` (see the Resuming guide).
+   */
+  readonly journal?: SyncJournal;
+  /** For tests: makes each batch's `Idempotency-Key` when a journal records it (default `crypto.randomUUID`). */
+  readonly newIdempotencyKey?: () => string;
   /** For tests: the scheduler of polling waits and of the clock (default `asyncScheduler`). */
   readonly scheduler?: SchedulerLike;
   /** For tests: the source of polling jitter (default `Math.random`). */
@@ -52,9 +65,11 @@ export interface SyncSettings {
   readonly now: () => number;
   readonly scheduler: SchedulerLike;
   readonly reader: RosterReader;
+  readonly journal: SyncJournal | undefined;
+  readonly newIdempotencyKey: () => string;
 }
 
-const KEYS = ['maxMembers', 'maxBytes', 'concurrency', 'poll', 'failFast', 'scheduler', 'random', 'now'] as const;
+const KEYS = ['maxMembers', 'maxBytes', 'concurrency', 'poll', 'failFast', 'scheduler', 'random', 'now', 'journal', 'newIdempotencyKey'] as const;
 const POLL_KEYS = ['initialDelayMs', 'factor', 'maxDelayMs', 'timeoutMs', 'scheduler', 'random'] as const;
 
 // -------------------------------------------------------------------------------------
@@ -123,6 +138,18 @@ export const resolveSyncOptions = (
   if (values.random !== undefined && typeof values.random !== 'function')
     issues.push({ path: 'random', message: 'must be a function' });
 
+  const journal = values.journal as SyncJournal | undefined;
+  if (
+    journal !== undefined &&
+    (journal === null ||
+      typeof journal !== 'object' ||
+      typeof journal.load !== 'function' ||
+      typeof journal.append !== 'function')
+  )
+    issues.push({ path: 'journal', message: 'must be a SyncJournal: an object with load() and append(record)' });
+  if (values.newIdempotencyKey !== undefined && typeof values.newIdempotencyKey !== 'function')
+    issues.push({ path: 'newIdempotencyKey', message: 'must be a function' });
+
   const poll = readOptions(values.poll, POLL_KEYS, 'poll');
   issues.push(...poll.issues);
   let fixedPoll: ReturnType<typeof resolvePollOptions> | undefined;
@@ -153,5 +180,7 @@ export const resolveSyncOptions = (
     now,
     scheduler,
     reader,
+    journal,
+    newIdempotencyKey: (values.newIdempotencyKey as (() => string) | undefined) ?? randomUUID,
   };
 };

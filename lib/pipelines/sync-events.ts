@@ -58,6 +58,21 @@ export interface FailedEvent {
   readonly mayHaveApplied: boolean;
 }
 
+/**
+ * The first event of a sync that resumes from a journal holding an earlier
+ * run: counts of the batches the journal knows of (the rest of the roster is
+ * read again and batched as before).
+ */
+export interface ResumedEvent {
+  readonly type: 'resumed';
+  /** Batches completed in an earlier run: not sent again, their outcome comes from the journal. */
+  readonly completed: number;
+  /** Batches the server may hold (being sent, accepted, or failed after it may have applied them): polled or sent again with their key. */
+  readonly inFlight: number;
+  /** Batches recorded that never reached the server: sent again with their key. */
+  readonly unsent: number;
+}
+
 /** Running totals, at most every 250 ms and after each batch. */
 export interface ProgressEvent {
   readonly type: 'progress';
@@ -99,6 +114,7 @@ export interface DoneEvent {
 
 /** Everything `syncRoster` emits. */
 export type SyncEvent =
+  | ResumedEvent
   | InvalidEvent
   | SubmittedEvent
   | CompletedEvent

@@ -15,6 +15,19 @@ import type {
 // model
 // -------------------------------------------------------------------------------------
 
+/** The recorded outcome of a batch completed in an earlier run (see `replayed`). @internal */
+export interface ReplayedOutcome {
+  readonly requestId: string;
+  readonly added: number;
+  readonly removed: number;
+  readonly failures: ReadonlyArray<{
+    readonly index: number;
+    readonly reference_id: string;
+    readonly operation: 'add' | 'remove';
+    readonly reason: string;
+  }>;
+}
+
 /** How a batch that did not sync failed. @internal */
 export interface BatchFailure {
   readonly error: VitableError;
@@ -48,6 +61,7 @@ export class SyncLedger {
   private counts = { read: 0, invalid: 0, failed: 0, synced: 0, submitted: 0, added: 0, removed: 0 };
   private readonly failures: MemberFailure[] = [];
   private readonly requestIds: string[] = [];
+  private startedAt: string | undefined;
 
   constructor(
     readonly groupId: string,
@@ -83,10 +97,40 @@ export class SyncLedger {
 
   /** A batch the server finished: its members are synced but those the server names in its failures. */
   complete(batch: SentBatch, request: SyncRequest): CompletedEvent {
-    const { size, entries } = batch;
+    const { size } = batch;
     const safe = redact(request);
     const results = safe.results;
-    let lost = 0;
+    const lost = this.serverFailures(batch, safe);
+    this.processed(size, lost, results?.added_group_member_ids.length ?? 0, results?.removed_group_member_ids.length ?? 0);
+    return { type: 'completed', request: safe, synced: size - lost.length, failures: results?.failures ?? [], size };
+  }
+
+  /**
+   * A batch a journal holds as completed in an earlier run: its recorded
+   * outcome is counted (its request id too), nothing is sent, no event told.
+   */
+  replayed(batch: SentBatch, outcome: ReplayedOutcome): void {
+    this.requestIds.push(outcome.requestId);
+    this.counts.submitted += batch.size;
+    this.processed(batch.size, outcome.failures, outcome.added, outcome.removed);
+  }
+
+  /** Counts a processed batch of `size` members, `lost` of them failed by the server. */
+  private processed(size: number, lost: ReplayedOutcome['failures'], added: number, removed: number): void {
+    const c = this.counts;
+    for (const f of lost)
+      this.failures.push({ reference_id: f.reference_id, index: f.index, stage: 'server', operation: f.operation, reason: f.reason });
+    c.failed += lost.length;
+    c.synced += size - lost.length;
+    c.added += added;
+    c.removed += removed;
+  }
+
+  /** The members of `batch` that the server failed in `request`, each once, with its position in the source (as `complete` counts them). */
+  serverFailures(batch: SentBatch, request: SyncRequest): ReplayedOutcome['failures'] {
+    const { size, entries } = batch;
+    const results = redact(request).results;
+    const lost: { index: number; reference_id: string; operation: 'add' | 'remove'; reason: string }[] = [];
     if (results && results.failures.length > 0) {
       const indexOf = new Map<string, number>();
       for (let i = 0; i < size; i++) indexOf.set(this.idAt(entries[2 * i]!), entries[2 * i + 1]!);
@@ -94,15 +138,15 @@ export class SyncLedger {
         const index = indexOf.get(f.reference_id);
         if (index === undefined) continue; // not a member of this batch: reported in the event only
         indexOf.delete(f.reference_id); // a member counts once, however many failures name it
-        lost++;
-        this.failures.push({ reference_id: f.reference_id, index, stage: 'server', operation: f.operation, reason: f.reason });
+        lost.push({ index, reference_id: f.reference_id, operation: f.operation, reason: f.reason });
       }
     }
-    this.counts.failed += lost;
-    this.counts.synced += size - lost;
-    this.counts.added += results?.added_group_member_ids.length ?? 0;
-    this.counts.removed += results?.removed_group_member_ids.length ?? 0;
-    return { type: 'completed', request: safe, synced: size - lost, failures: results?.failures ?? [], size };
+    return lost;
+  }
+
+  /** The sync resumes one that started at `startedAt` (ISO-8601): the report's `startedAt`. */
+  resumeFrom(startedAt: string): void {
+    this.startedAt = startedAt;
   }
 
   /** A batch that could not be submitted or confirmed: every member failed, with the same reason. */
@@ -153,7 +197,7 @@ export class SyncLedger {
       removed: c.removed,
       requestIds: [...this.requestIds],
       failures: [...this.failures],
-      startedAt: new Date(this.startMs).toISOString(),
+      startedAt: this.startedAt ?? new Date(this.startMs).toISOString(),
       durationMs: nowMs - this.startMs,
     };
   }

@@ -1,10 +1,14 @@
-import { Observable } from 'rxjs';
-import { toVitableError, ValidationError, VitableError } from '../errors';
+import { isLeft } from 'fp-ts/Either';
+import { Observable, Subscription } from 'rxjs';
+import { JournalError, toVitableError, ValidationError, VitableError } from '../errors';
+import { JournalRecorder } from '../journal/journal-recorder';
+import { openJournal } from '../journal/journal-session';
+import { resumeCounts } from '../journal/journal-state';
 import type { VitableConnect } from '../types';
 import { Admission } from './admission';
-import { DispatchEngine } from './dispatch-engine';
+import { DispatchEngine, type BatchOutcome, type DispatchSettings } from './dispatch-engine';
 import { resolveSyncOptions, type SyncSettings } from './resolve-sync-options';
-import { RosterBatcher, type ClosedBatch } from './roster-batcher';
+import { RosterBatcher, type ClosedBatch, type SentBatch } from './roster-batcher';
 import { PENDING, type Pulled, type RosterSource } from './roster-source';
 import { SyncLedger } from './sync-ledger';
 import type { SyncEvent } from './sync-events';
@@ -70,6 +74,17 @@ export const PROGRESS_INTERVAL_MS = 250;
  *   most every 250 ms while reading, and after each batch), and finally `done`
  *   with a {@link SyncReport} in which `read === invalid + failed + synced` and
  *   `failures` lists each invalid or failed member once.
+ * - **Journal.** With `journal` (`fileJournal(path)` or any `SyncJournal`)
+ *   each batch is recorded before it is sent (its sequence number,
+ *   `Idempotency-Key` and members' digest), after the 202 and after it ends.
+ *   The same call with the same journal resumes: `resumed` is the first
+ *   event, the roster is read again and batched identically, completed
+ *   batches are not sent (their outcome comes from the journal), accepted
+ *   ones are polled, the others are sent again with their recorded key. A
+ *   journal of another group or other batch options errors with a
+ *   `JournalError` before anything is read; a batch whose digest differs
+ *   from its record (an edited roster) stops the sync before it is sent, as
+ *   `failFast` does, and the Observable errors with that `JournalError`.
  * - **Cancellation.** Unsubscribing stops reading (`iterator.return()`, which
  *   destroys a Node stream), and aborts in-flight submits and polls.
  *
@@ -123,8 +138,18 @@ export const syncRoster = (
       lastProgressMs = now();
       emit(ledger.progress(lastProgressMs, engine.inFlight));
     };
+    /** The journal's side of the sync, once the journal is open (with one). */
+    let recorder: JournalRecorder<SentBatch> | undefined;
+    const journalHooks: Pick<DispatchSettings, 'beforeSubmit' | 'afterAccepted' | 'beforeOutcome'> =
+      settings.journal === undefined
+        ? {}
+        : {
+            beforeSubmit: (batch: SentBatch, key: string | undefined) => recorder!.sending(batch, key),
+            afterAccepted: (batch: SentBatch, requestId: string) => recorder!.accepted(batch, requestId),
+            beforeOutcome: (batch: SentBatch, outcome: BatchOutcome) => recorder!.outcome(batch, outcome),
+          };
     const engine = new DispatchEngine(
-      { client, groupId: settings.groupId, limit: settings.limit, poller: settings.poller, now, scheduler: settings.scheduler },
+      { client, groupId: settings.groupId, limit: settings.limit, poller: settings.poller, now, scheduler: settings.scheduler, ...journalHooks },
       {
         submitted: (batch, submission) => {
           emit(ledger.accepted(batch, submission.request_id));
@@ -133,7 +158,8 @@ export const syncRoster = (
         completed: (batch, request) => emit(ledger.complete(batch, request)),
         failed: (batch, failure) => {
           emit(ledger.fail(batch, failure));
-          if (failFast && !stop) halt(failure.error, 'failFast stopped the sync after a batch failed');
+          if (failure.error instanceof JournalError && !stop) halt(failure.error, 'the journal could not record a batch');
+          else if (failFast && !stop) halt(failure.error, 'failFast stopped the sync after a batch failed');
         },
         settled: () => {
           progress();
@@ -141,8 +167,30 @@ export const syncRoster = (
         },
       },
     );
-    const send = ({ batch, members: batchMembers }: ClosedBatch): void =>
-      engine.start(batch, { kind: 'send', members: batchMembers });
+    /** A journal error found while a batch was being closed: acted on once the batcher returns. */
+    let pendingHalt: JournalError | undefined;
+    const send = ({ batch, members: batchMembers }: ClosedBatch): void => {
+      if (!recorder) return engine.start(batch, { kind: 'send', members: batchMembers });
+      if (stop || pendingHalt) {
+        const cause = toVitableError(pendingHalt ?? stop?.error);
+        const notSent = new VitableError(`not submitted: the sync is stopping: ${cause.message}`, { cause });
+        emit(ledger.fail(batch, { error: notSent, reason: notSent.message, mayHaveApplied: false }));
+        return;
+      }
+      const planned = recorder.plan(batch, batchMembers);
+      if (isLeft(planned)) {
+        emit(ledger.fail(batch, { error: planned.left, reason: planned.left.message, mayHaveApplied: false }));
+        pendingHalt = planned.left;
+        return;
+      }
+      const plan = planned.right;
+      if (plan.kind === 'done') return ledger.replayed(batch, plan.outcome);
+      if (plan.kind === 'poll') {
+        ledger.accepted(batch, plan.requestId); // told when it was accepted, in an earlier run
+        return engine.start(batch, { kind: 'accepted', requestId: plan.requestId });
+      }
+      engine.start(batch, { kind: 'send', members: batchMembers, idempotencyKey: plan.idempotencyKey });
+    };
 
     let ended = false; // the source completed or errored, or reading was stopped
     let waiting = false; // an async read is outstanding
@@ -175,7 +223,14 @@ export const syncRoster = (
       const index = ledger.read();
       const admitted = admission.admit(pulled.value);
       if (admitted.kind === 'rejected') emit(ledger.reject(index, admitted.referenceId, admitted.issues));
-      else batcher.push(admitted.member, admitted.bytes, admitted.handle, index, send);
+      else {
+        batcher.push(admitted.member, admitted.bytes, admitted.handle, index, send);
+        if (pendingHalt) {
+          const error = pendingHalt;
+          pendingHalt = undefined;
+          halt(error, 'the roster differs from the journal');
+        }
+      }
       if (now() - lastProgressMs >= PROGRESS_INTERVAL_MS) progress();
     };
 
@@ -219,9 +274,33 @@ export const syncRoster = (
       }
     }
 
-    pump();
+    const opening = new Subscription();
+    if (settings.journal === undefined) pump();
+    else
+      opening.add(
+        openJournal(settings.journal, {
+          groupId: settings.groupId,
+          maxMembers: settings.maxMembers,
+          maxBytes: settings.maxBytes,
+          startedAt: new Date(ledger.startMs).toISOString(),
+        }).subscribe({
+          next: (session) => {
+            recorder = new JournalRecorder(session, settings.newIdempotencyKey, (batch: SentBatch, request) =>
+              ledger.serverFailures(batch, request),
+            );
+            ledger.resumeFrom(session.header.startedAt);
+            if (session.resumed) emit({ type: 'resumed', ...resumeCounts(session.state) });
+          },
+          error: (e: unknown) => subscriber.error(e),
+          complete: () => pump(),
+        }),
+      );
     return () => {
+      opening.unsubscribe();
       reader.close();
       engine.stop();
+      // the journal's open file, once its appends under way are written
+      const journal = settings.journal;
+      if (journal?.close) Promise.resolve().then(() => journal.close?.()).catch(() => undefined);
     };
   });
