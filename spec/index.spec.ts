@@ -300,7 +300,7 @@ describe('the package root, against hostile input', function () {
       fc.asyncProperty(
         optionsOf({ initialDelayMs: smallMs, factor: fc.integer({ min: 1, max: 3 }), maxDelayMs: smallMs, timeoutMs: fc.integer({ min: 1000, max: 2147483647 }) }),
         fc.oneof({ weight: 3, arbitrary: fc.constant<unknown>(submission) }, { weight: 1, arbitrary: hostile }),
-        (options, sub) => judge(() => of(sub as never).pipe(root.pollUntilComplete(c, options as never))),
+        (options, sub) => judge(() => of<root.SyncSubmission>(sub as never).pipe(root.pollUntilComplete(c, options as never))),
       ),
       runs,
     );
