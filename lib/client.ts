@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import * as E from 'fp-ts/Either';
-import { ConfigError, formatIssues, registerSecret } from './errors';
+import { ConfigError, formatIssues, messageOf, registerSecret } from './errors';
 import { makeHttp, type HttpConfig } from './http/http-client';
 import { LOG_LEVELS, makeLog } from './http/log';
+import { MAX_TIMER_MS } from './http/rate-gate';
 import { headersRecord, isRecord } from './http/validate';
 import { makeGroups } from './resources/groups';
 import { makeMembersSync } from './resources/members-sync';
@@ -13,6 +14,7 @@ import {
   type Environment,
   type Logger,
   type LogLevel,
+  type ResponseEvent,
   type RetryEvent,
   type VitableConnect,
 } from './types';
@@ -57,6 +59,9 @@ const configError = (message: string): ConfigError => new ConfigError(message);
 const describe = (u: unknown): string =>
   u === null ? 'null' : Array.isArray(u) ? 'an array' : typeof u;
 
+/** The longest duration accepted (the longest timer Node runs as asked). */
+export const MAX_DURATION_MS = MAX_TIMER_MS;
+
 const nonNegative = (
   name: string,
   value: unknown,
@@ -79,6 +84,14 @@ const nonNegative = (
   return value;
 };
 
+/** A duration option: a finite number of ms, at most {@link MAX_DURATION_MS}. */
+const duration = (name: string, value: unknown, fallback: number, positive: boolean): number => {
+  const ms = nonNegative(name, value, fallback, false, positive);
+  if (ms > MAX_DURATION_MS)
+    throw configError(`${name} must be at most ${MAX_DURATION_MS} ms (the longest timer Node runs), got ${ms}`);
+  return ms;
+};
+
 const checkURL = (value: string, source: string): string => {
   let url: URL;
   try {
@@ -99,17 +112,23 @@ const isEnvironment = (u: unknown): u is Environment =>
 const isLogLevel = (u: unknown): u is LogLevel =>
   typeof u === 'string' && (LOG_LEVELS as ReadonlyArray<string>).includes(u);
 
-const isLogger = (u: unknown): u is Logger =>
-  typeof u === 'object' &&
-  u !== null &&
-  'error' in u &&
-  typeof u.error === 'function' &&
-  'warn' in u &&
-  typeof u.warn === 'function' &&
-  'info' in u &&
-  typeof u.info === 'function' &&
-  'debug' in u &&
-  typeof u.debug === 'function';
+const LOGGER_METHODS = ['error', 'warn', 'info', 'debug'] as const;
+
+/**
+ * The four methods of a logger (an object or a function carrying them), read
+ * once and bound to it; `undefined` when one is missing.
+ */
+const loggerOf = (u: unknown): Logger | undefined => {
+  if ((typeof u !== 'object' && typeof u !== 'function') || u === null) return undefined;
+  const source = u as Record<string, unknown>;
+  const out: Partial<Record<(typeof LOGGER_METHODS)[number], (message: string) => void>> = {};
+  for (const name of LOGGER_METHODS) {
+    const method = source[name];
+    if (typeof method !== 'function') return undefined;
+    out[name] = (message: string): void => void method.call(u, message);
+  }
+  return out as Logger;
+};
 
 /** An axios instance is a function with a `request` method. */
 const isAxiosInstance = (u: unknown): u is NonNullable<ClientOptions['axios']> =>
@@ -117,12 +136,50 @@ const isAxiosInstance = (u: unknown): u is NonNullable<ClientOptions['axios']> =
   'request' in u &&
   typeof u.request === 'function';
 
-const isRetryListener = (u: unknown): u is (event: RetryEvent) => void => typeof u === 'function';
+const isFunction = (u: unknown): u is (...args: never[]) => unknown => typeof u === 'function';
 
-const resolveBaseURL = (
-  o: Readonly<Record<string, unknown>>,
-  env: ClientDeps['env'] & object,
-): string => {
+/** Every option `createClient` reads. */
+const OPTION_NAMES = [
+  'apiKey',
+  'environment',
+  'baseURL',
+  'timeoutMs',
+  'maxRetries',
+  'axios',
+  'defaultHeaders',
+  'logger',
+  'logLevel',
+  'maxRetryAfterMs',
+  'onRetry',
+  'maxRateLimitWaitMs',
+  'onResponse',
+] as const;
+type OptionName = (typeof OPTION_NAMES)[number];
+type Options = Readonly<Partial<Record<OptionName, unknown>>>;
+
+/**
+ * Reads each option once (a getter runs once), so that what is checked is
+ * what is used. The API key is registered as a secret as soon as it is read,
+ * before a later getter's error could echo it.
+ */
+const readOptions = (options: unknown): Options => {
+  if (options === undefined) return {};
+  if (!isRecord(options)) throw configError(`options must be an object, got ${describe(options)}`);
+  const out: Partial<Record<OptionName, unknown>> = {};
+  for (const name of OPTION_NAMES) {
+    let value: unknown;
+    try {
+      value = options[name];
+    } catch (e) {
+      throw configError(`options.${name} could not be read: ${messageOf(e)}`);
+    }
+    if (name === 'apiKey' && typeof value === 'string') registerSecret(value.trim());
+    out[name] = value;
+  }
+  return out;
+};
+
+const resolveBaseURL = (o: Options, env: ClientDeps['env'] & object): string => {
   const { baseURL, environment } = o;
   if (baseURL !== undefined) {
     if (typeof baseURL !== 'string')
@@ -132,7 +189,7 @@ const resolveBaseURL = (
   if (environment !== undefined) {
     if (!isEnvironment(environment))
       throw configError(
-        `unknown environment ${JSON.stringify(environment) ?? describe(environment)}: expected one of ${Object.keys(
+        `unknown environment ${typeof environment === 'string' ? JSON.stringify(environment) : describe(environment)}: expected one of ${Object.keys(
           ENVIRONMENTS,
         )
           .map((e) => `'${e}'`)
@@ -145,11 +202,8 @@ const resolveBaseURL = (
   return ENVIRONMENTS.production;
 };
 
-const resolveApiKey = (
-  o: Readonly<Record<string, unknown>>,
-  env: ClientDeps['env'] & object,
-): string => {
-  const given = o['apiKey'];
+const resolveApiKey = (o: Options, env: ClientDeps['env'] & object): string => {
+  const given = o.apiKey;
   if (given !== undefined && typeof given !== 'string')
     throw configError(`apiKey must be a string, got ${describe(given)}`);
   const key = (given ?? env[API_KEY_ENV])?.trim();
@@ -157,19 +211,17 @@ const resolveApiKey = (
     throw configError(
       `missing API key: pass { apiKey } to createClient or set the ${API_KEY_ENV} environment variable`,
     );
+  registerSecret(key); // before anything else can echo it into an error
   if (/[\r\n\0]/.test(key)) throw configError('apiKey must not contain line breaks');
   return key;
 };
 
-const resolveLogLevel = (
-  o: Readonly<Record<string, unknown>>,
-  env: ClientDeps['env'] & object,
-): LogLevel => {
-  const given = o['logLevel'];
+const resolveLogLevel = (o: Options, env: ClientDeps['env'] & object): LogLevel => {
+  const given = o.logLevel;
   if (given !== undefined) {
     if (!isLogLevel(given))
       throw configError(
-        `logLevel must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(given) ?? describe(given)}`,
+        `logLevel must be one of ${LOG_LEVELS.join(', ')}, got ${typeof given === 'string' ? JSON.stringify(given) : describe(given)}`,
       );
     return given;
   }
@@ -182,30 +234,46 @@ const resolveLogLevel = (
   return fromEnv;
 };
 
+const listener = <F>(name: string, value: unknown, is: (u: unknown) => u is F): F | undefined => {
+  if (value === undefined) return undefined;
+  if (!is(value)) throw configError(`${name} must be a function, got ${describe(value)}`);
+  return value;
+};
+
 /**
  * Checks every option (and the env vars standing in for missing ones) and
- * resolves the client's settings. Throws `ConfigError`.
+ * resolves the client's settings. Throws `ConfigError`, and only that: any
+ * other failure while reading them (a revoked Proxy, a throwing getter deep
+ * in `defaultHeaders`) becomes one.
  */
 const resolveConfig = (options: unknown, env: ClientDeps['env'] & object): HttpConfig => {
-  if (options !== undefined && !isRecord(options))
-    throw configError(`options must be an object, got ${describe(options)}`);
-  const o: Readonly<Record<string, unknown>> = isRecord(options) ? options : {};
+  try {
+    return resolveOptions(readOptions(options), env);
+  } catch (e) {
+    throw e instanceof ConfigError ? e : configError(`options could not be read: ${messageOf(e)}`);
+  }
+};
+
+const resolveOptions = (o: Options, env: ClientDeps['env'] & object): HttpConfig => {
   const apiKey = resolveApiKey(o, env);
-  registerSecret(apiKey); // before anything else can echo it into an error
   const baseURL = resolveBaseURL(o, env);
-  const timeoutMs = nonNegative('timeoutMs', o['timeoutMs'], 60_000, false, true);
-  const maxRetries = nonNegative('maxRetries', o['maxRetries'], 2, true);
-  const maxRetryAfterMs = nonNegative('maxRetryAfterMs', o['maxRetryAfterMs'], 60_000, false);
+  const timeoutMs = duration('timeoutMs', o.timeoutMs, 60_000, true);
+  const maxRetries = nonNegative('maxRetries', o.maxRetries, 2, true);
+  const maxRetryAfterMs = duration('maxRetryAfterMs', o.maxRetryAfterMs, 60_000, false);
+  const maxRateLimitWaitMs = duration('maxRateLimitWaitMs', o.maxRateLimitWaitMs, 120_000, false);
   const logLevel = resolveLogLevel(o, env);
-  const logger = o['logger'] ?? console;
-  if (!isLogger(logger)) throw configError('logger must have error, warn, info and debug methods');
-  const axios = o['axios'];
+  const logger = loggerOf(o.logger ?? console);
+  if (logger === undefined) throw configError('logger must have error, warn, info and debug methods');
+  const axios = o.axios;
   if (axios !== undefined && !isAxiosInstance(axios))
     throw configError('axios must be an AxiosInstance');
-  const onRetry = o['onRetry'];
-  if (onRetry !== undefined && !isRetryListener(onRetry))
-    throw configError(`onRetry must be a function, got ${describe(onRetry)}`);
-  const defaultHeaders = headersRecord('defaultHeaders', o['defaultHeaders']);
+  const onRetry = listener('onRetry', o.onRetry, isFunction as (u: unknown) => u is (e: RetryEvent) => void);
+  const onResponse = listener(
+    'onResponse',
+    o.onResponse,
+    isFunction as (u: unknown) => u is (e: ResponseEvent) => void,
+  );
+  const defaultHeaders = headersRecord('defaultHeaders', o.defaultHeaders);
   if (E.isLeft(defaultHeaders)) throw configError(formatIssues(defaultHeaders.left));
   return {
     apiKey,
@@ -213,10 +281,12 @@ const resolveConfig = (options: unknown, env: ClientDeps['env'] & object): HttpC
     timeoutMs,
     maxRetries,
     maxRetryAfterMs,
+    maxRateLimitWaitMs,
     defaultHeaders: defaultHeaders.right,
     log: makeLog(logger, logLevel),
     ...(axios === undefined ? {} : { axios }),
     ...(onRetry === undefined ? {} : { onRetry }),
+    ...(onResponse === undefined ? {} : { onResponse }),
   };
 };
 
@@ -261,10 +331,12 @@ export const makeClient = (options?: ClientOptions, deps: ClientDeps = {}): Vita
  * `VITABLE_CONNECT_BASE_URL`; `baseURL` > `environment` > env > production),
  * `timeoutMs` (60000, per attempt), `maxRetries` (2), `axios`,
  * `defaultHeaders`, `logger` (`console`), `logLevel` (env
- * `VITABLE_CONNECT_LOG`, else `'off'`), `maxRetryAfterMs` (60000), `onRetry`.
+ * `VITABLE_CONNECT_LOG`, else `'off'`), `maxRetryAfterMs` (60000), `onRetry`,
+ * `maxRateLimitWaitMs` (120000), `onResponse`. Each option is read once.
  *
  * @throws ConfigError on a missing API key (naming the env var), an unknown
- * environment, a malformed URL, a bad number or log level.
+ * environment, a malformed URL, a bad number, a duration above 2147483647 ms,
+ * a bad log level, or an option whose getter throws; never anything else.
  *
  * @example
  * import { createClient } from 'vitable-connect-rx';

@@ -386,9 +386,23 @@ export class PollTimeoutError extends VitableError {
 }
 
 /**
+ * A printable description of anything thrown, that never throws itself (a
+ * thrown `Object.create(null)`, a throwing `message` getter or `toString`).
+ *
+ * @internal
+ */
+export const messageOf = (e: unknown): string => {
+  try {
+    return e instanceof Error ? String(e.message) : String(e);
+  } catch {
+    return 'a value that cannot be printed';
+  }
+};
+
+/**
  * Turns anything thrown into a {@link VitableError} (unknown values are wrapped).
  *
  * @internal
  */
 export const toVitableError = (e: unknown): VitableError =>
-  e instanceof VitableError ? e : new VitableError(e instanceof Error ? e.message : String(e), { cause: e });
+  e instanceof VitableError ? e : new VitableError(messageOf(e), { cause: e });

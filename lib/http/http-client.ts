@@ -7,15 +7,16 @@ import {
   AbortError,
   apiErrorFor,
   DecodeError,
+  redact,
   TimeoutError,
   ValidationError,
   type Issue,
   type RequestInfo,
   type VitableError,
 } from '../errors';
-import type { RetryEvent } from '../types';
+import type { ResponseEvent, RetryEvent } from '../types';
 import type { Log } from './log';
-import { makeRateGate, type RateGate } from './rate-gate';
+import { makeRateGate, type RateGate, type Ticket } from './rate-gate';
 import {
   abortControllerCanceller,
   cancelSignalCanceller,
@@ -50,6 +51,9 @@ export interface HttpConfig {
   readonly defaultHeaders: Readonly<Record<string, string>>;
   readonly log: Log;
   readonly onRetry?: (event: RetryEvent) => void;
+  /** Total server-directed 429 wait one call may go through. */
+  readonly maxRateLimitWaitMs: number;
+  readonly onResponse?: (event: ResponseEvent) => void;
 }
 
 /** Time, randomness and key generation, injected so tests are deterministic. @internal */
@@ -259,8 +263,11 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
       ...(retry.status === undefined ? {} : { status: retry.status }),
     };
     log.warn(
-      `retrying ${info.method} ${info.path} in ${Math.round(retry.delayMs)} ms ` +
-        `(retry ${retry.attempt} of ${maxRetries}, ${retry.reason})`,
+      retry.rateLimited === true
+        ? `rate limited: ${info.method} ${info.path} goes again in ${Math.round(retry.delayMs)} ms ` +
+            `(${Math.round(retry.rateLimitWaitedMs)} of ${config.maxRateLimitWaitMs} ms of 429 waits used)`
+        : `retrying ${info.method} ${info.path} in ${Math.round(retry.delayMs)} ms ` +
+            `(retry ${retry.attempt} of ${maxRetries}, ${retry.reason})`,
     );
     try {
       config.onRetry?.(event);
@@ -269,14 +276,35 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
     }
   };
 
-  const observeRateLimit = (raw: RawResponse, info: RequestInfo): void => {
-    if (raw.status !== 429) return;
+  /** Tells the gate how the server answered: a 429 slows the pace (and closes the gate for its wait). */
+  const observeRateLimit = (raw: RawResponse, info: RequestInfo, ticket: Ticket): void => {
+    if (raw.status !== 429) return gate.admitted(ticket);
+    gate.rateLimited(ticket);
     const wait = serverDirectedDelayMs(raw.headers, policy);
     if (wait === undefined) return;
     gate.closeFor(wait);
     log.info(
       `${info.method} ${info.path} got 429: holding every request of this client for ${Math.round(wait)} ms`,
     );
+  };
+
+  const { onResponse } = config;
+  const notifyResponse = (raw: RawResponse, info: RequestInfo, attempt: number, startedAt: number): void => {
+    if (onResponse === undefined) return;
+    const event: ResponseEvent = {
+      method: info.method,
+      path: info.path,
+      status: raw.status,
+      headers: redact(raw.headers),
+      requestId: redact(raw.headers['x-request-id']),
+      attempt,
+      durationMs: deps.scheduler.now() - startedAt,
+    };
+    try {
+      onResponse(event);
+    } catch (e) {
+      log.warn(`onResponse threw: ${e instanceof Error ? e.message : String(e)}`);
+    }
   };
 
   // The headers every request of this client sends, merged once: `withoutBody`
@@ -315,6 +343,8 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
     spec: SendSpec,
     decoder: t.Decoder<unknown, A>,
     timeoutMs: number,
+    ticket: Ticket,
+    attempt: number,
   ): Observable<A> =>
     send(instance, spec, newCanceller).pipe(
       timeout({
@@ -329,7 +359,8 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
             `← ${raw.status} ${spec.info.method} ${spec.info.path}${requestId ? ` (request id ${requestId})` : ''}`,
           );
         }
-        observeRateLimit(raw, spec.info);
+        notifyResponse(raw, spec.info, attempt, ticket.releasedAt);
+        observeRateLimit(raw, spec.info, ticket);
         const result = interpret(raw, decoder, spec.info);
         if (E.isLeft(result)) throw result.left;
         return result.right;
@@ -362,14 +393,15 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
     const { decoder } = endpoint;
     let attempt = 0;
     // every attempt, the first and each retry, waits for the shared 429 gate
-    const attempt$ = gate.whenOpen(() => {
+    const attempt$ = gate.whenOpen((ticket) => {
       attempt += 1;
       if (log.enabled('debug')) log.debug(`→ ${method} ${spec.url} (attempt ${attempt})`);
-      return attemptOnce(spec, decoder, timeoutMs);
+      return attemptOnce(spec, decoder, timeoutMs, ticket, attempt);
     });
     const retried$ = attempt$.pipe(
       retryWithPolicy({
         maxRetries,
+        maxRateLimitWaitMs: config.maxRateLimitWaitMs,
         decide: (error, retryIndex) => decideRetry(error, retryIndex, policy),
         onRetry: (retry) => notifyRetry(retry, info, maxRetries),
         scheduler: deps.scheduler,

@@ -406,7 +406,7 @@ describe('makeHttp (the request pipeline, through the client)', () => {
       });
     }
 
-    it('shares one 429 gate: a Retry-After: 2 holds all three in-flight retries and any new request until 2 s have passed', async () => {
+    it('shares one 429 gate: a Retry-After: 2 holds all three in-flight retries and any new request until 2 s have passed, then releases them paced', async () => {
       const { seen, record } = recorder();
       const answer = (status: number, headers: Record<string, string> = {}) =>
         function (this: nock.ReplyFnContext, path: string, body: nock.Body): nock.ReplyFnResult {
@@ -440,16 +440,25 @@ describe('makeHttp (the request pipeline, through the client)', () => {
         '/v1/groups/b',
         '/v1/groups/c',
       ]);
-      await clock.tickAsync(1); // t0 + 2000
+      for (let i = 0; i < 500 && seen.length < 7; i++) {
+        await clock.tickAsync(i === 0 ? 1 : 10);
+        await idle(10);
+      }
       await Promise.all([...calls, late].map((c) => c.done));
       const afterGate = seen.slice(3);
-      expect(afterGate.map((s) => s.path)).to.have.members([
-        '/v1/groups/a',
+      // in the order they came to the gate (a's retry waited 2 s, so it came last)
+      expect(afterGate.map((s) => s.path)).to.deep.equal([
         '/v1/groups/b',
         '/v1/groups/c',
         '/v1/groups/d',
+        '/v1/groups/a',
       ]);
-      for (const s of afterGate) expect(s.at - t0).to.equal(2000);
+      const at = afterGate.map((s) => s.at - t0);
+      expect(at[0]).to.equal(2000);
+      // one at a time, never two at once, and faster as requests pass
+      const gaps = at.slice(1).map((t, i) => t - at[i]!);
+      for (const gap of gaps) expect(gap).to.be.above(0);
+      expect(gaps[2]).to.be.below(gaps[0]!);
       expect([...calls, late].map((c) => c.values.length)).to.deep.equal([1, 1, 1, 1]);
     });
 
