@@ -38,6 +38,7 @@ export type {
   SyncSubmitParams,
   RetryEvent,
   RetryReason,
+  ResponseEvent,
   Logger,
   LogLevel,
   Environment,

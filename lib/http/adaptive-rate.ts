@@ -22,12 +22,6 @@ export interface AdaptiveRateTuning {
   readonly probe: Growth;
   /** Share of the rate of the last 429 at which recovery gives way to probing, in `(0, 1]`. */
   readonly probeFrom: number;
-  /**
-   * A 429's wait of `w` ms keeps the rate at least `hintFloor * 1000 / w`
-   * (a server that asks for 10 ms is not asking for one request a second);
-   * 0 ignores the wait. A whole-second `Retry-After` gives at most 1/s.
-   */
-  readonly hintFloor: number;
   /** How much faster probing grows per second since the last 429 (0: constant). */
   readonly accelerate: number;
   /** Shortest span the admitted rate is measured over, ms. */
@@ -52,7 +46,6 @@ export const ADAPTIVE_RATE_DEFAULTS: AdaptiveRateTuning = {
   recover: { perRequest: 1.05, perSecond: 4 },
   probe: { perRequest: 1.01, perSecond: 1.1 },
   probeFrom: 0.9,
-  hintFloor: 0,
   accelerate: 1,
   minSpanMs: 100,
   minRate: 1,
@@ -64,25 +57,33 @@ export const ADAPTIVE_RATE_DEFAULTS: AdaptiveRateTuning = {
 // -------------------------------------------------------------------------------------
 
 /**
- * The sending rate of one client, adapted to what the server admits (AIMD in
- * spirit, as TCP's congestion control): unlimited until the first 429; then
- * paced, cut by `decrease` on each 429 of a request sent after the last cut
- * (the 429s of requests already on the way when one came back are one signal,
- * not many), and grown while requests pass and were held back by the pacer
- * (an idle client does not inflate its rate).
+ * The sending rate of one client, adapted to what the server admits (AIMD,
+ * in the spirit of TCP's congestion control). Unlimited until the first 429.
  *
- * The first rate is the number of requests the server admitted in the second
- * before the first 429 (two one-second windows, interpolated), times
- * `decrease`: against a token bucket that is at most burst + rate, so cutting it
- * lands near the server's rate; any error is corrected by the growth and the
- * cuts. Time is passed in by the caller (epoch or virtual ms), never read.
+ * - **Cut** on a 429 of a request sent after the last cut (the 429s of
+ *   requests already on their way when one came back are one signal, not
+ *   many): the rate becomes `decrease` times the smaller of the current rate
+ *   and the rate the server admitted over the last second (over the time
+ *   since the first answer, when shorter). Against a token bucket of rate R
+ *   and burst B the admitted rate is at most R + B per second, so the first
+ *   cut lands near R whatever the client sent; and a burst that passes after
+ *   a pause does not keep an inflated rate.
+ * - **Grown** while requests pass that the pacer held back (an idle or
+ *   app-limited client does not inflate its rate), by the smaller of a factor
+ *   per request and a factor per second, so that the cycle from one 429 to
+ *   the next is long in requests (a low 429 share at a low rate) and in time
+ *   (few server-directed pauses at a high rate). Fast up to `probeFrom` of the
+ *   rate that drew the last 429, carefully beyond it, faster the longer no
+ *   429 came (so a transient 429 is soon forgotten).
+ *
+ * Time is passed in by the caller (scheduler ms), never read.
  *
  * @example
  * // internal (lib/http/adaptive-rate.ts), not part of the package root
  * const rate = new AdaptiveRate();
  * rate.admitted(0, false);
- * rate.rateLimited(5, 1);  // first 429: rate = 0.7 × admitted in the last second
- * rate.intervalMs();       // ms between releases
+ * rate.rateLimited(5, 1);  // first 429: 0.7 × the admitted rate
+ * rate.intervalMs();       // ms between two releases
  *
  * @internal
  */
@@ -134,16 +135,13 @@ export class AdaptiveRate {
   }
 
   /** A request sent at `sentAt` was answered 429 at `now`. */
-  rateLimited(now: number, sentAt: number, waitMs?: number): void {
+  rateLimited(now: number, sentAt: number): void {
     if (sentAt <= this.lastCutAt) return; // on its way before the last cut: the same signal
     this.lastCutAt = now;
     this.lastGrowthAt = now;
-    const admitted = this.admittedPerSecond(now);
-    const floor = waitMs !== undefined && waitMs > 0 ? (this.tuning.hintFloor * 1000) / waitMs : 0;
     if (this.rate !== undefined) this.ceiling = this.rate;
-    this.rate = this.clamp(
-      Math.max(floor, Math.min(this.rate ?? Infinity, admitted) * this.tuning.decrease),
-    );
+    const admitted = this.admittedPerSecond(now);
+    this.rate = this.clamp(Math.min(this.rate ?? Infinity, admitted) * this.tuning.decrease);
   }
 
   private clamp(rate: number): number {

@@ -29,14 +29,24 @@ export interface RateGate {
   wait(): Observable<void>;
   /** The attempt of `ticket` got an answer that was not a 429: the pace may speed up. */
   admitted(ticket: Ticket): void;
-  /** The attempt of `ticket` got a 429 (that asked to wait `waitMs`): the pace slows down (see {@link AdaptiveRate}). */
-  rateLimited(ticket: Ticket, waitMs?: number): void;
+  /** The attempt of `ticket` got a 429: the pace slows down (see {@link AdaptiveRate}). */
+  rateLimited(ticket: Ticket): void;
   /** Scheduler time at which the gate opens (`-Infinity` when never closed). */
   opensAt(): number;
   /** The pace, requests per second; `undefined` until the first 429 (unlimited). */
   perSecond(): number | undefined;
   /** How many subscriptions are waiting for their turn. */
   waiting(): number;
+}
+
+/** The pace the gate keeps: {@link AdaptiveRate}, or a fixed one in tests. @internal */
+export interface Pace {
+  /** Milliseconds between two releases, or `undefined` while unlimited. */
+  intervalMs(): number | undefined;
+  /** Requests per second, or `undefined` while unlimited. */
+  perSecond(): number | undefined;
+  admitted(now: number, held: boolean): void;
+  rateLimited(now: number, sentAt: number): void;
 }
 
 /** The longest timer Node runs as asked (a longer one fires after 1 ms). */
@@ -71,7 +81,7 @@ interface Waiter {
  *
  * @internal
  */
-export const makeRateGate = (scheduler: SchedulerLike, rate = new AdaptiveRate()): RateGate => {
+export const makeRateGate = (scheduler: SchedulerLike, rate: Pace = new AdaptiveRate()): RateGate => {
   let openAt = -Infinity;
   /** Earliest release of the next attempt in the pace. */
   let nextAt = -Infinity;
@@ -167,7 +177,7 @@ export const makeRateGate = (scheduler: SchedulerLike, rate = new AdaptiveRate()
     whenOpen,
     wait: () => whenOpen(() => of(undefined)),
     admitted: (ticket) => rate.admitted(scheduler.now(), ticket.held),
-    rateLimited: (ticket, waitMs) => rate.rateLimited(scheduler.now(), ticket.releasedAt, waitMs),
+    rateLimited: (ticket) => rate.rateLimited(scheduler.now(), ticket.releasedAt),
     opensAt: () => openAt,
     perSecond: () => rate.perSecond(),
     waiting: () => live,
