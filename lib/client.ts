@@ -4,8 +4,7 @@ import * as E from 'fp-ts/Either';
 import { ConfigError, formatIssues, messageOf, registerSecret } from './errors';
 import { makeHttp, type HttpConfig } from './http/http-client';
 import { LOG_LEVELS, makeLog } from './http/log';
-import { MAX_TIMER_MS } from './http/rate-gate';
-import { headersRecord, isRecord } from './http/validate';
+import { headersRecord, isRecord, MAX_DURATION_MS } from './http/validate';
 import { makeGroups } from './resources/groups';
 import { makeMembersSync } from './resources/members-sync';
 import {
@@ -59,9 +58,6 @@ const configError = (message: string): ConfigError => new ConfigError(message);
 const describe = (u: unknown): string =>
   u === null ? 'null' : Array.isArray(u) ? 'an array' : typeof u;
 
-/** The longest duration accepted (the longest timer Node runs as asked). */
-export const MAX_DURATION_MS = MAX_TIMER_MS;
-
 const nonNegative = (
   name: string,
   value: unknown,
@@ -88,7 +84,9 @@ const nonNegative = (
 const duration = (name: string, value: unknown, fallback: number, positive: boolean): number => {
   const ms = nonNegative(name, value, fallback, false, positive);
   if (ms > MAX_DURATION_MS)
-    throw configError(`${name} must be at most ${MAX_DURATION_MS} ms (the longest timer Node runs), got ${ms}`);
+    throw configError(
+      `${name} must be at most ${MAX_DURATION_MS} ms (the longest timer Node runs), got ${ms}`,
+    );
   return ms;
 };
 
@@ -263,11 +261,16 @@ const resolveOptions = (o: Options, env: ClientDeps['env'] & object): HttpConfig
   const maxRateLimitWaitMs = duration('maxRateLimitWaitMs', o.maxRateLimitWaitMs, 120_000, false);
   const logLevel = resolveLogLevel(o, env);
   const logger = loggerOf(o.logger ?? console);
-  if (logger === undefined) throw configError('logger must have error, warn, info and debug methods');
+  if (logger === undefined)
+    throw configError('logger must have error, warn, info and debug methods');
   const axios = o.axios;
   if (axios !== undefined && !isAxiosInstance(axios))
     throw configError('axios must be an AxiosInstance');
-  const onRetry = listener('onRetry', o.onRetry, isFunction as (u: unknown) => u is (e: RetryEvent) => void);
+  const onRetry = listener(
+    'onRetry',
+    o.onRetry,
+    isFunction as (u: unknown) => u is (e: RetryEvent) => void,
+  );
   const onResponse = listener(
     'onResponse',
     o.onResponse,

@@ -210,9 +210,9 @@ export class ApiError extends VitableError {
     this.status = init.status;
     this.body = redact(init.body);
     this.headers = redact(init.headers);
-    this.requestId = init.requestId;
-    this.method = init.method;
-    this.path = init.path;
+    this.requestId = redact(init.requestId);
+    this.method = redact(init.method);
+    this.path = redact(init.path);
   }
 }
 
@@ -309,8 +309,8 @@ export class ConnectionError extends VitableError {
   readonly path: string;
   constructor(info: RequestInfo, reason: string, options?: { cause?: unknown }) {
     super(`${info.method} ${info.path}: connection failed: ${reason}`, options);
-    this.method = info.method;
-    this.path = info.path;
+    this.method = redact(info.method);
+    this.path = redact(info.path);
   }
 }
 
@@ -322,8 +322,8 @@ export class TimeoutError extends VitableError {
   readonly timeoutMs: number;
   constructor(info: RequestInfo, timeoutMs: number) {
     super(`${info.method} ${info.path}: no response within ${timeoutMs} ms`);
-    this.method = info.method;
-    this.path = info.path;
+    this.method = redact(info.method);
+    this.path = redact(info.path);
     this.timeoutMs = timeoutMs;
   }
 }
@@ -335,8 +335,8 @@ export class AbortError extends VitableError {
   readonly path: string;
   constructor(info: RequestInfo) {
     super(`${info.method} ${info.path}: aborted by the caller's signal`);
-    this.method = info.method;
-    this.path = info.path;
+    this.method = redact(info.method);
+    this.path = redact(info.path);
   }
 }
 
@@ -362,9 +362,9 @@ export class DecodeError extends VitableError {
     );
     this.body = redact(body);
     this.issues = redact(issues);
-    this.method = info.method;
-    this.path = info.path;
-    this.requestId = info.requestId;
+    this.method = redact(info.method);
+    this.path = redact(info.path);
+    this.requestId = redact(info.requestId);
   }
 }
 
@@ -379,8 +379,8 @@ export class PollTimeoutError extends VitableError {
   readonly timeoutMs: number;
   constructor(groupId: string, requestId: string, timeoutMs: number) {
     super(`sync request ${requestId} of group ${groupId} did not complete within ${timeoutMs} ms`);
-    this.groupId = groupId;
-    this.requestId = requestId;
+    this.groupId = redact(groupId);
+    this.requestId = redact(requestId);
     this.timeoutMs = timeoutMs;
   }
 }

@@ -130,7 +130,10 @@ export class AdaptiveRate {
     // the longer since the last 429, the faster (as TCP CUBIC's convex region):
     // a limit once found is approached with care, a transient 429 soon forgotten
     const k = growth === probe ? 1 + (this.tuning.accelerate * (now - this.lastCutAt)) / 1000 : 1;
-    const factor = Math.min(growth.perRequest ** k, growth.perSecond ** ((k * (now - from)) / 1000));
+    const factor = Math.min(
+      growth.perRequest ** k,
+      growth.perSecond ** ((k * (now - from)) / 1000),
+    );
     this.rate = Math.min(this.tuning.maxRate, this.rate * factor);
   }
 

@@ -26,6 +26,7 @@ import { decideRetry, serverDirectedDelayMs, type RetryPolicy } from './retry-po
 import { retryWithPolicy, type ScheduledRetry } from './retry-with-policy';
 import { newAxiosInstance, send, type HttpMethod, type RawResponse, type SendSpec } from './send';
 import {
+  readSafely,
   requestOptions,
   validateAll,
   type AbortSignalLike,
@@ -169,35 +170,12 @@ const interpret = <A>(
   )(decoder.decode(raw.body));
 };
 
-/** `options.idempotencyKey` when it is a usable string; never throws, even on hostile objects. */
-const givenKey = (options: unknown): string | undefined => {
-  try {
-    const key =
-      typeof options === 'object' && options !== null && 'idempotencyKey' in options
-        ? options.idempotencyKey
-        : undefined;
-    return typeof key === 'string' && key.trim() !== '' ? key : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-/** Checks the request options and builds the endpoint; even a throwing getter becomes an issue. */
+/** Builds the endpoint, and combines it with the options checked at call time; even a throwing getter becomes an issue. */
 const checkArguments = <A>(
-  options: unknown,
+  options: Validation<CheckedRequestOptions>,
   build: () => Validation<Endpoint<A>>,
-): Validation<{ options: CheckedRequestOptions; endpoint: Endpoint<A> }> => {
-  try {
-    return validateAll({ options: requestOptions(options), endpoint: build() });
-  } catch (e) {
-    return E.left([
-      {
-        path: 'arguments',
-        message: `could not be read: ${e instanceof Error ? e.message : String(e)}`,
-      },
-    ]);
-  }
-};
+): Validation<{ options: CheckedRequestOptions; endpoint: Endpoint<A> }> =>
+  validateAll({ options, endpoint: readSafely('arguments', build) });
 
 const abortable = <A>(
   source: Observable<A>,
@@ -259,7 +237,7 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
       reason: retry.reason,
       delayMs: retry.delayMs,
       method: info.method,
-      path: info.path,
+      path: redact(info.path),
       ...(retry.status === undefined ? {} : { status: retry.status }),
     };
     log.warn(
@@ -293,7 +271,7 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
     if (onResponse === undefined) return;
     const event: ResponseEvent = {
       method: info.method,
-      path: info.path,
+      path: redact(info.path),
       status: raw.status,
       headers: redact(raw.headers),
       requestId: redact(raw.headers['x-request-id']),
@@ -428,8 +406,13 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
     options: unknown,
     build: () => Validation<Endpoint<A>>,
   ): Observable<A> => {
+    // the options are read once, now, whatever happens on subscription
+    const checkedOptions = readSafely('options', () => requestOptions(options));
     const idempotencyKey =
-      method === 'POST' ? (givenKey(options) ?? deps.newIdempotencyKey()) : undefined;
+      method === 'POST'
+        ? ((E.isRight(checkedOptions) ? checkedOptions.right.idempotencyKey : undefined) ??
+          deps.newIdempotencyKey())
+        : undefined;
     return defer(() =>
       E.match(
         (issues: ReadonlyArray<Issue>): Observable<A> =>
@@ -441,7 +424,7 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
           options: CheckedRequestOptions;
           endpoint: Endpoint<A>;
         }) => execute(method, endpoint, checked, idempotencyKey),
-      )(checkArguments(options, build)),
+      )(checkArguments(checkedOptions, build)),
     );
   };
 

@@ -1,5 +1,6 @@
 import { Observable, of, type SchedulerLike, type Subscription } from 'rxjs';
 import { AdaptiveRate } from './adaptive-rate';
+import { MAX_DURATION_MS } from './validate';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -50,7 +51,7 @@ export interface Pace {
 }
 
 /** The longest timer Node runs as asked (a longer one fires after 1 ms). */
-export const MAX_TIMER_MS = 2_147_483_647;
+export const MAX_TIMER_MS = MAX_DURATION_MS;
 
 interface Waiter {
   /** Starts the attempt (called once, by the pacer). */
@@ -81,7 +82,10 @@ interface Waiter {
  *
  * @internal
  */
-export const makeRateGate = (scheduler: SchedulerLike, rate: Pace = new AdaptiveRate()): RateGate => {
+export const makeRateGate = (
+  scheduler: SchedulerLike,
+  rate: Pace = new AdaptiveRate(),
+): RateGate => {
   let openAt = -Infinity;
   /** Earliest release of the next attempt in the pace. */
   let nextAt = -Infinity;

@@ -10,12 +10,13 @@ import {
   integerIn,
   paramsObject,
   pathParam,
+  readSafely,
   requestOptions,
   validateAll,
   type Validation,
 } from '../http/validate';
 import { autoPage } from '../operators/auto-page';
-import type { GroupsResource } from '../types';
+import type { GroupsResource, RequestOptions } from '../types';
 import { unwrapData } from './unwrap-data';
 
 // -------------------------------------------------------------------------------------
@@ -83,11 +84,15 @@ export const makeGroups = (http: Http): GroupsResource => {
     listAll: (params, options) =>
       defer(() =>
         pipe(
-          validateAll({ params: listAllParams(params), options: requestOptions(options) }),
+          validateAll({
+            params: readSafely('params', () => listAllParams(params)),
+            options: readSafely('options', () => requestOptions(options)),
+          }),
           E.matchW(
             (issues) => throwError(() => new ValidationError('groups.listAll', issues)),
-            ({ params: { limit, prefetch } }) =>
-              autoPage((page) => list({ page, limit }, options), { prefetch }),
+            // every page gets the options as checked (read once), not the caller's object again
+            ({ params: { limit, prefetch }, options: checked }) =>
+              autoPage((page) => list({ page, limit }, checked as RequestOptions), { prefetch }),
           ),
         ),
       ),

@@ -2,7 +2,13 @@ import { expect } from 'chai';
 import { AdaptiveRate, ADAPTIVE_RATE_DEFAULTS } from '../../lib/http/adaptive-rate';
 
 /** `n` answers admitted at `from`, `from + step`, … (not held: the client was not paced). */
-const admitMany = (rate: AdaptiveRate, n: number, from: number, step: number, held = false): number => {
+const admitMany = (
+  rate: AdaptiveRate,
+  n: number,
+  from: number,
+  step: number,
+  held = false,
+): number => {
   for (let i = 0; i < n; i++) rate.admitted(from + i * step, held);
   return from + (n - 1) * step;
 };
@@ -75,7 +81,8 @@ describe('AdaptiveRate', () => {
     // recovery: to 0.9 of the ceiling within a second of paced traffic
     const recoveredBy = (() => {
       const from = t;
-      while (rate.perSecond()! < 0.9 * ceiling) t = admitMany(rate, 1, t + rate.intervalMs()!, 0, true);
+      while (rate.perSecond()! < 0.9 * ceiling)
+        t = admitMany(rate, 1, t + rate.intervalMs()!, 0, true);
       return t - from;
     })();
     expect(recoveredBy).to.be.below(500);

@@ -49,6 +49,8 @@ describe('the shared rate gate against a rate-limited emulator (integration)', f
     const settled = responses.filter((r) => r.at - r.durationMs >= reopened - 2);
     const share = settled.filter((r) => r.status === 429).length / settled.length;
     expect(settled.length, 'requests after the first pause').to.be.above(60);
-    expect(share, `429 share after the first pause (${settled.length} requests)`).to.be.at.most(0.1);
+    expect(share, `429 share after the first pause (${settled.length} requests)`).to.be.at.most(
+      0.1,
+    );
   });
 });
