@@ -5,7 +5,24 @@
  *
  * @packageDocumentation
  */
-export * from './codecs';
+export {
+  NonEmptyString,
+  Pagination,
+  Timestamp,
+  Group,
+  GroupPage,
+  GroupCreateParams,
+  GroupUpdateParams,
+  Address,
+  MemberInput,
+  normalisePhone,
+  US_STATE_CODES,
+  SyncSubmission,
+  SyncFailure,
+  SyncResults,
+  SyncRequest,
+} from './codecs';
+export type { GroupListParams, GroupListAllParams } from './codecs';
 export {
   VitableError,
   ConfigError,

@@ -4,6 +4,8 @@
 //   vitable-connect groups create --name "Tier 1" --external-reference-id seg_1 --json
 //   vitable-connect sync roster.csv --group grp_… --report report.json
 //   vitable-connect sync-status grp_… grpmsr_… --wait
+//   vitable-connect sync roster.csv --group grp_… --report roster.csv   (refused, exit 2)
+//   Ctrl-C during a sync: partial report with "interrupted": true, exit 130
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,6 +82,69 @@ export const main = async ({ baseURL, apiKey, log }: ExampleEnv): Promise<void> 
     assert.equal(noKey.status, 2);
     assert.match(noKey.stderr, /--api-key.*VITABLE_CONNECT_API_KEY/);
     log(noKey.stderr.trimEnd());
+
+    // nothing given is overwritten: a --report naming the roster (however spelled) is refused
+    const roster = join(dir, 'roster.csv');
+    const before = readFileSync(roster, 'utf8');
+    const same = await run(
+      ['sync', roster, '--group', group.id, '--report', join(dir, '.', 'roster.csv')],
+      env,
+    );
+    assert.equal(same.status, 2);
+    assert.match(same.stderr, /--report .* is the roster file .* itself/);
+    assert.equal(readFileSync(roster, 'utf8'), before);
+    log(same.stderr.trimEnd());
+
+    // Ctrl-C: here a signal source of our own, raised at the first finished batch
+    const slowRoster = Array.from(
+      { length: 40 },
+      (_, i) =>
+        `EMP-${100 + i},Jane,Doe,1990-05-15,4155550100,pln_demo_basic,1 Main St,,Austin,TX,78701,`,
+    );
+    writeFileSync(join(dir, 'big.csv'), `${csv.split('\n')[0]}\n${slowRoster.join('\n')}\n`);
+    const listeners = new Set<() => void>();
+    let stdout = '';
+    const out = new PassThrough().on('data', (c: Buffer) => {
+      stdout += c.toString();
+      if (stdout.includes('"type":"completed"')) for (const l of [...listeners]) l();
+    });
+    const partialPath = join(dir, 'partial.json');
+    const stopped = await cli(
+      [
+        'sync',
+        join(dir, 'big.csv'),
+        '--group',
+        group.id,
+        '--batch-size',
+        '5',
+        '--concurrency',
+        '1',
+      ].concat(['--poll-interval', '20', '--report', partialPath, '--json']),
+      {
+        stdout: out,
+        stderr: new PassThrough().resume(),
+        stdin: Readable.from([]),
+        env,
+        signals: {
+          on: (_signal, listener) => void listeners.add(listener),
+          off: (_signal, listener) => void listeners.delete(listener),
+          exit: () => undefined,
+        },
+      },
+    );
+    // exit status 130, and a partial report that says so, with the batches accepted so far
+    assert.equal(stopped, 130);
+    const partial = JSON.parse(readFileSync(partialPath, 'utf8')) as SyncReport & {
+      interrupted: boolean;
+      unfinished: number;
+    };
+    assert.equal(partial.interrupted, true);
+    assert.ok(partial.synced >= 5 && partial.synced < 40);
+    assert.equal(
+      partial.read,
+      partial.invalid + partial.failed + partial.synced + partial.unfinished,
+    );
+    log(`interrupted: ${partial.synced} synced, ${partial.requestIds.length} batches accepted`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,6 @@ import {
   createClient,
   MemberInput,
   toEither,
-  toIssues,
   type Group,
   type VitableError,
 } from '../../lib';
@@ -59,7 +58,7 @@ export const main = async ({ baseURL, apiKey, log }: ExampleEnv): Promise<void> 
 
   const bad = pipe(
     MemberInput.decode({ reference_id: 'EMP-10' }),
-    E.mapLeft((errors) => toIssues(errors).map((i) => i.path)),
+    E.mapLeft((errors) => errors.map((e) => e.context[e.context.length - 1]?.key)), // the failing fields
   );
   assert.ok(E.isLeft(bad) && bad.left.includes('date_of_birth'));
 };

@@ -3,6 +3,7 @@ import { API_KEY_ENV, makeClient } from '../client';
 import type { ClientOptions, Environment, VitableConnect } from '../types';
 import { CliError, ExitCode } from './cli-error';
 import type { CliIo } from './cli-io';
+import { createInterrupts, type Interrupts } from './interrupts';
 
 /** The global options every command accepts. */
 export interface GlobalOptions {
@@ -23,6 +24,12 @@ export interface GlobalOptions {
  */
 export interface CliContext {
   readonly io: CliIo;
+  /** The arguments the command line was run with (after the program name). */
+  readonly argv: ReadonlyArray<string>;
+  /** Milliseconds since the epoch (`io.now`, default `Date.now`). */
+  readonly now: () => number;
+  /** Ctrl-C, SIGTERM and a closed standard output, for commands that stop cleanly. */
+  readonly interrupts: Interrupts;
   /** The exit status `main` returns (default 0). */
   exitCode: ExitCode;
   /** Builds a client; a missing key is a {@link CliError} naming `--api-key` and the env var. */
@@ -39,10 +46,13 @@ export interface CliContext {
  *
  * @internal
  * @example
- * const ctx = createCliContext(processIo());
+ * const ctx = createCliContext(processIo(), ['groups', 'list']);
  */
-export const createCliContext = (io: CliIo): CliContext => ({
+export const createCliContext = (io: CliIo, argv: ReadonlyArray<string> = []): CliContext => ({
   io,
+  argv,
+  now: io.now ?? Date.now,
+  interrupts: createInterrupts(io),
   exitCode: ExitCode.Ok,
   client(globals, extra = {}) {
     const apiKey = globals.apiKey ?? io.env[API_KEY_ENV];

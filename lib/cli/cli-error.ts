@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-/** The three exit statuses: every member synced, some failed, or the command could not run as asked. */
+/** The exit statuses: every member synced, some failed, the command could not run as asked, or it was interrupted. */
 export const ExitCode = {
   /** Everything asked for was done (every member synced). */
   Ok: 0,
@@ -13,6 +13,8 @@ export const ExitCode = {
   Failed: 1,
   /** Usage or configuration error: bad arguments, missing or rejected API key, unreadable file. */
   Usage: 2,
+  /** Stopped before the end: Ctrl-C (SIGINT), SIGTERM, or standard output closed (128 + SIGINT's number, as shells report it). */
+  Interrupted: 130,
 } as const;
 
 /** One of {@link ExitCode}'s values. */

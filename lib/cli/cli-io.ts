@@ -6,9 +6,22 @@ export type CliOutput = NodeJS.WritableStream & {
   readonly columns?: number;
 };
 
+/** The signals a long command stops on. */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** The process's signals and its immediate exit, as the command line uses them. */
+export interface CliSignals {
+  on(signal: StopSignal, listener: () => void): void;
+  off(signal: StopSignal, listener: () => void): void;
+  /** Ends the process at once with `status` (a second Ctrl-C). */
+  exit(status: number): void;
+}
+
 /**
  * Where the command line reads and writes, and its environment; `main` takes
- * one so the whole CLI can run inside a test with captured output.
+ * one so the whole CLI can run inside a test with captured output. Without
+ * `signals`, Ctrl-C is left to the host (nothing is listened to); `now`
+ * defaults to `Date.now`.
  *
  * @internal
  * @example
@@ -19,6 +32,8 @@ export interface CliIo {
   readonly stderr: CliOutput;
   readonly stdin: Readable;
   readonly env: Readonly<Record<string, string | undefined>>;
+  readonly signals?: CliSignals;
+  readonly now?: () => number;
 }
 
 /**
@@ -33,4 +48,10 @@ export const processIo = (): CliIo => ({
   stderr: process.stderr,
   stdin: process.stdin,
   env: process.env,
+  signals: {
+    on: (signal, listener) => void process.on(signal, listener),
+    off: (signal, listener) => void process.off(signal, listener),
+    exit: (status) => process.exit(status),
+  },
+  now: Date.now,
 });

@@ -1,5 +1,6 @@
 import type { SyncReport } from '../pipelines/sync-events';
 import type { DryRunReport } from './dry-run';
+import type { InterruptedReport } from './partial-report';
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
@@ -34,7 +35,8 @@ const failureTable = (report: Pick<SyncReport, 'failures'>, maxFailures: number)
 
 /**
  * The summary table printed after a sync: the counts of the {@link SyncReport},
- * the rate, and the first failures with their line and reason.
+ * the rate, and the first failures with their line and reason. An
+ * interrupted sync's report is titled so, with its `unfinished` count.
  *
  * @internal
  * @example
@@ -44,7 +46,7 @@ const failureTable = (report: Pick<SyncReport, 'failures'>, maxFailures: number)
  * //   synced    9,994 …
  */
 export const formatReport = (
-  report: SyncReport,
+  report: SyncReport | InterruptedReport,
   options: { readonly maxFailures?: number; readonly retries?: number } = {},
 ): string => {
   const seconds = report.durationMs / 1000;
@@ -67,7 +69,12 @@ export const formatReport = (
     ['rate', `${n(rate)} members/s`],
   ];
   if (options.retries) pairs.push(['retries', n(options.retries)]);
-  return `Sync report for group ${report.groupId}\n${rows(pairs)}${failureTable(report, options.maxFailures ?? 20)}`;
+  const partial = 'interrupted' in report;
+  if (partial) pairs.splice(4, 0, ['unfinished', n(report.unfinished)]);
+  const title = partial
+    ? `Sync interrupted: partial report for group ${report.groupId}`
+    : `Sync report for group ${report.groupId}`;
+  return `${title}\n${rows(pairs)}${failureTable(report, options.maxFailures ?? 20)}`;
 };
 
 /**

@@ -35,7 +35,7 @@ export const buildProgram = (ctx: CliContext): Command => {
   const program = new Command('vitable-connect')
     .description(
       'Command line for the Vitable Connect API: groups, roster sync, sync status, a local emulator and a demo.\n' +
-        'Exit status: 0 all synced, 1 some members failed (or the server refused), 2 usage or configuration error.',
+        'Exit status: 0 all synced, 1 some members failed (or the server refused), 2 usage or configuration error, 130 interrupted.',
     )
     .version(VERSION, '-V, --version')
     .addOption(
@@ -72,7 +72,9 @@ export const buildProgram = (ctx: CliContext): Command => {
  * (every member synced), 1 when some members failed or the server refused
  * (its status, message and request id are printed), 2 for usage or
  * configuration errors (bad arguments, missing or rejected API key,
- * unreadable file). It never calls `process.exit` itself.
+ * unreadable file), 130 when a sync was interrupted (Ctrl-C, SIGTERM, its
+ * standard output closed). It never calls `process.exit` itself, except on a
+ * second Ctrl-C, which exits at once through `io.signals`.
  *
  * @internal
  * @example
@@ -83,7 +85,10 @@ export const main = async (
   argv: ReadonlyArray<string>,
   io: CliIo = processIo(),
 ): Promise<number> => {
-  const ctx = createCliContext(io);
+  const ctx = createCliContext(io, argv);
+  // a closed pipe (`| head`) is not a crash: the command stops quietly
+  io.stdout.on('error', () => ctx.interrupts.outputClosed());
+  io.stderr.on('error', () => undefined);
   try {
     await buildProgram(ctx).parseAsync([...argv], { from: 'user' });
     return ctx.exitCode;

@@ -20,3 +20,19 @@ export const integerIn =
       );
     return n;
   };
+
+/**
+ * A commander argument parser for a value that must not be empty (nor only
+ * blanks); an empty one is a usage error (exit status 2) naming the flag.
+ *
+ * @internal
+ * @example
+ * new Option('--group <id>').argParser(nonEmpty('--group'));
+ * // $ vitable-connect sync roster.csv --group ""   →   … --group must not be empty (exit 2)
+ */
+export const nonEmpty =
+  (flag: string) =>
+  (value: string): string => {
+    if (value.trim() === '') throw new InvalidArgumentError(`${flag} must not be empty`);
+    return value;
+  };

@@ -3,10 +3,14 @@ import type { SyncReport } from '../pipelines/sync-events';
 import type { CliSyncEvent } from './sync-file';
 import type { SyncOutput } from './sync-output';
 
-/** How a sync ended: its report (when `done` arrived) and its error (when it errored). */
+/**
+ * How a sync ended: its report (of `done`, or of `interrupted` when it was
+ * stopped, then `interrupted` is true) and its error (when it errored).
+ */
 export interface SyncOutcome {
   readonly report: SyncReport | undefined;
   readonly error: unknown;
+  readonly interrupted: boolean;
 }
 
 /**
@@ -24,18 +28,23 @@ export const runSyncStream = (
 ): Promise<SyncOutcome> =>
   new Promise((resolve) => {
     let report: SyncReport | undefined;
+    let interrupted = false;
     events.subscribe({
       next: (event) => {
         if (event.type === 'done') report = event.report;
+        if (event.type === 'interrupted') {
+          report = event.report;
+          interrupted = true;
+        }
         output.event(event);
       },
       error: (error: unknown) => {
         output.stop();
-        resolve({ report, error });
+        resolve({ report, error, interrupted });
       },
       complete: () => {
         output.stop();
-        resolve({ report, error: undefined });
+        resolve({ report, error: undefined, interrupted });
       },
     });
   });

@@ -3,11 +3,30 @@ import type { MemberFailure, SyncEvent, SyncReport } from '../pipelines/sync-eve
 import { syncRoster, type SyncRosterOptions } from '../pipelines/sync-roster';
 import type { VitableConnect } from '../types';
 import type { RosterRecord } from './roster/roster-record';
+import { interrupted, reportTracker, type InterruptedReport } from './partial-report';
 import { SourcePositions } from './source-positions';
 
-/** An `invalid` event as the command line emits it: with the record's line when known. */
+/**
+ * An event as the command line emits it: `syncRoster`'s, with an `invalid`
+ * event's line when known, plus `interrupted` (with the report so far) as the
+ * last event of a sync stopped by {@link SyncFileControl.signal}.
+ */
 export type CliSyncEvent =
-  SyncEvent | (Extract<SyncEvent, { type: 'invalid' }> & { readonly line?: number });
+  | SyncEvent
+  | (Extract<SyncEvent, { type: 'invalid' }> & { readonly line?: number })
+  | { readonly type: 'interrupted'; readonly report: InterruptedReport };
+
+/** How a {@link syncFile} run can be stopped, and its clock. */
+export interface SyncFileControl {
+  /**
+   * Aborting it stops the sync: reading and submitting stop, the requests in
+   * flight are cancelled (unsubscribed), an `interrupted` event with the
+   * report so far is emitted, and the Observable completes.
+   */
+  readonly signal?: AbortSignal;
+  /** Milliseconds since the epoch (default `Date.now`), for the interrupted report's times. */
+  readonly now?: () => number;
+}
 
 /**
  * Syncs the records of a roster file with `syncRoster` and accounts for every
@@ -25,6 +44,10 @@ export type CliSyncEvent =
  * finishes the batches in flight and emits `done`; the Observable then errors
  * with the reader's own error (a `CliError` carrying its exit status).
  *
+ * When `control.signal` aborts before `done`, the sync is unsubscribed and the
+ * last event is `interrupted`, whose report (counted from the events so far,
+ * adjusted like `done`'s) has `interrupted: true` and the `unfinished` count.
+ *
  * @internal
  * @example
  * const roster = await openRoster('roster.csv', { stdin: process.stdin });
@@ -35,8 +58,12 @@ export const syncFile = (
   groupId: string,
   records: AsyncIterable<RosterRecord>,
   options: SyncRosterOptions = {},
+  control: SyncFileControl = {},
 ): Observable<CliSyncEvent> =>
   new Observable<CliSyncEvent>((subscriber) => {
+    const now = control.now ?? Date.now;
+    const startMs = now();
+    const tracker = reportTracker(groupId, new Date(startMs).toISOString());
     const positions = new SourcePositions();
     const unparseable: MemberFailure[] = [];
     let readFailure: { readonly error: unknown } | undefined;
@@ -113,9 +140,31 @@ export const syncFile = (
       }
     };
 
-    return syncRoster(client, groupId, parsed(), options).subscribe({
-      next: (event) => subscriber.next(adjust(event)),
+    let ended = false;
+    const sync = syncRoster(client, groupId, parsed(), options).subscribe({
+      next: (event) => {
+        if (event.type === 'done') ended = true;
+        tracker.event(event);
+        subscriber.next(adjust(event));
+      },
       error: (error: unknown) => subscriber.error(readFailure ? readFailure.error : error),
       complete: () => subscriber.complete(),
     });
+    const stop = (): void => {
+      if (ended || subscriber.closed) return;
+      ended = true;
+      sync.unsubscribe();
+      subscriber.next({
+        type: 'interrupted',
+        report: interrupted(adjustReport(tracker.report(now() - startMs))),
+      });
+      subscriber.complete();
+    };
+    const signal = control.signal;
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
+    return () => {
+      signal?.removeEventListener('abort', stop);
+      sync.unsubscribe();
+    };
   });

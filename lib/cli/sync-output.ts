@@ -1,6 +1,8 @@
-import { Presets, SingleBar } from 'cli-progress';
+import { SingleBar } from 'cli-progress';
+import { redact } from '../errors';
 import type { RetryEvent } from '../types';
 import type { CliOutput } from './cli-io';
+import { progressLine } from './progress-line';
 import type { CliSyncEvent } from './sync-file';
 
 /** How sync progress is shown: a bar on a terminal, a line per batch, or every event as JSON. */
@@ -16,6 +18,15 @@ export interface SyncOutput {
   stop(): void;
 }
 
+/** The counts the bar shows, besides the percentage and ETA it computes. */
+interface BarPayload {
+  readonly read: number;
+  readonly synced: number;
+  readonly failed: number;
+  readonly invalid: number;
+  readonly membersPerSecond: number;
+}
+
 /** Where the output goes and how the bar estimates the total. */
 export interface SyncOutputOptions {
   readonly mode: SyncOutputMode;
@@ -27,7 +38,7 @@ export interface SyncOutputOptions {
 
 /**
  * Picks the mode: `json` when asked, a bar when standard error is a terminal,
- * else a line per batch.
+ * else a line per batch (on standard error too).
  *
  * @internal
  * @example
@@ -40,11 +51,16 @@ export const outputMode = (
 
 const fmt = (x: number): string => x.toLocaleString('en-US');
 
+/** The ANSI sequence that shows the terminal's cursor again (the bar hides it). */
+export const SHOW_CURSOR = '\u001b[?25h';
+
 /**
- * Shows a sync as it goes. `json`: every event as one line of JSON on standard
- * output. `lines`: one line per finished batch on standard output, with the
- * running totals. `bar`: a cli-progress bar on standard error (read, synced,
- * failed, invalid, rate, ETA).
+ * Shows a sync as it goes. Standard output carries results only: with `json`,
+ * every event as one line of JSON; otherwise nothing (the command prints the
+ * summary). Progress goes to standard error: `lines`, one line per finished
+ * batch with the running totals; `bar`, a cli-progress bar fitted to the
+ * terminal's width (see {@link progressLine}), which hides the cursor while it
+ * runs and shows it again on {@link SyncOutput.stop}.
  *
  * @internal
  * @example
@@ -59,47 +75,50 @@ export const createSyncOutput = (options: SyncOutputOptions): SyncOutput => {
   let stopped = false;
 
   if (mode === 'bar') {
-    bar = new SingleBar(
-      {
-        stream: stderr,
-        format:
-          ' {bar} {percentage}% | read {read} | synced {synced} | failed {failed} | invalid {invalid} | {rate}/s | ETA {eta_formatted}',
-        hideCursor: true,
-        etaBuffer: 50,
-        fps: 5,
-        barsize: 24,
-      },
-      Presets.shades_classic,
-    );
+    bar = new SingleBar({
+      stream: stderr,
+      format: (_options, params, payload: BarPayload) =>
+        progressLine(params.maxWidth, {
+          fraction: params.progress,
+          etaSeconds: params.eta,
+          ...payload,
+        }),
+      hideCursor: true,
+      etaBuffer: 50,
+      fps: 5,
+    });
   }
   let barStarted = false;
+  // started at the sync's first event, so that what a command prints before the sync stays above the bar
+  const startBar = (): void => {
+    if (!bar || barStarted || stopped) return;
+    barStarted = true;
+    bar.start(1, 0, { read: 0, synced: 0, failed: 0, invalid: 0, membersPerSecond: 0 });
+  };
 
   const onProgress = (e: Extract<CliSyncEvent, { type: 'progress' }>): void => {
     const done = e.invalid + e.failed + e.synced;
     if (bar) {
-      // started at the first progress, so that what a command prints before the sync stays above the bar
-      if (!barStarted) {
-        barStarted = true;
-        bar.start(1, 0, { read: '0', synced: '0', failed: '0', invalid: '0', rate: '0' });
-      }
+      startBar();
       const total = Math.max(options.estimateTotal?.(e.read) ?? e.read, done, 1);
       bar.setTotal(total);
-      bar.update(done, {
-        read: fmt(e.read),
-        synced: fmt(e.synced),
-        failed: fmt(e.failed),
-        invalid: fmt(e.invalid),
-        rate: fmt(Math.round(e.membersPerSecond)),
-      });
+      const payload: BarPayload = {
+        read: e.read,
+        synced: e.synced,
+        failed: e.failed,
+        invalid: e.invalid,
+        membersPerSecond: e.membersPerSecond,
+      };
+      bar.update(done, payload);
     } else if (mode === 'lines' && pending.length > 0) {
       const totals = `read ${fmt(e.read)}, synced ${fmt(e.synced)}, failed ${fmt(e.failed)}, invalid ${fmt(e.invalid)}, ${fmt(Math.round(e.membersPerSecond))} members/s`;
-      for (const line of pending) stdout.write(`${line} | ${totals}\n`);
+      for (const line of pending) stderr.write(`${line} | ${totals}\n`);
       pending = [];
     }
   };
 
   const flush = (): void => {
-    for (const line of pending) stdout.write(`${line}\n`);
+    for (const line of pending) stderr.write(`${line}\n`);
     pending = [];
   };
 
@@ -109,9 +128,10 @@ export const createSyncOutput = (options: SyncOutputOptions): SyncOutput => {
     },
     event(event) {
       if (mode === 'json') {
-        stdout.write(`${JSON.stringify(event)}\n`);
+        stdout.write(`${redact(JSON.stringify(event))}\n`);
         return;
       }
+      if (event.type !== 'done' && event.type !== 'interrupted') startBar();
       switch (event.type) {
         case 'progress':
           onProgress(event);
@@ -134,6 +154,7 @@ export const createSyncOutput = (options: SyncOutputOptions): SyncOutput => {
           );
           break;
         case 'done':
+        case 'interrupted':
           flush();
           break;
         default:
@@ -151,7 +172,11 @@ export const createSyncOutput = (options: SyncOutputOptions): SyncOutput => {
       if (stopped) return;
       stopped = true;
       flush();
-      if (barStarted) bar?.stop();
+      if (barStarted) {
+        bar?.stop();
+        // cli-progress shows the cursor in stop(); said again in case a signal cut in between
+        if (stderr.isTTY) stderr.write(SHOW_CURSOR);
+      }
     },
   };
 };

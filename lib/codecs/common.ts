@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-empty-object-type -- each codec's type is an interface named after it and derived from it (API.md, Codecs and types) */
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 
@@ -22,6 +23,14 @@ export const NonEmptyString = new t.Type<string, string, unknown>(
 export const Timestamp = t.union([t.string, t.null], 'Timestamp');
 export type Timestamp = t.TypeOf<typeof Timestamp>;
 
+const PaginationCodec = t.type(
+  { page: t.number, limit: t.number, total: t.number, total_pages: t.number },
+  'Pagination',
+);
+
+/** Pagination metadata of a list response: 1-based `page`, `limit` per page, `total` items, `total_pages`. */
+export interface Pagination extends t.TypeOf<typeof PaginationCodec> {}
+
 /**
  * Pagination metadata of a list response.
  *
@@ -29,11 +38,7 @@ export type Timestamp = t.TypeOf<typeof Timestamp>;
  * import { Pagination } from 'vitable-connect-rx';
  * Pagination.is({ page: 1, limit: 20, total: 1, total_pages: 1 }); // true
  */
-export const Pagination = t.type(
-  { page: t.number, limit: t.number, total: t.number, total_pages: t.number },
-  'Pagination',
-);
-export type Pagination = t.TypeOf<typeof Pagination>;
+export const Pagination: t.Type<Pagination, Pagination, unknown> = PaginationCodec;
 
 /** The `{ data }` envelope around a single resource. @internal */
 export const envelope = <C extends t.Mixed>(codec: C) =>

@@ -1,5 +1,21 @@
+/* eslint-disable @typescript-eslint/no-empty-object-type -- each codec's type is an interface named after it and derived from it (API.md, Codecs and types) */
 import * as t from 'io-ts';
 import { NonEmptyString, Pagination, Timestamp } from './common';
+
+const GroupCodec = t.type(
+  {
+    id: t.string,
+    organization_id: t.string,
+    name: t.string,
+    external_reference_id: t.string,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  'Group',
+);
+
+/** A group: a benefits cohort of one organization, as the API returns it. */
+export interface Group extends t.TypeOf<typeof GroupCodec> {}
 
 /**
  * A group: a benefits cohort of one organization.
@@ -11,18 +27,12 @@ import { NonEmptyString, Pagination, Timestamp } from './common';
  * isRight(Group.decode({ id: 'grp_1', organization_id: 'org_1', name: 'Tier 1',
  *   external_reference_id: 'seg_1', created_at: null, updated_at: null })); // true
  */
-export const Group = t.type(
-  {
-    id: t.string,
-    organization_id: t.string,
-    name: t.string,
-    external_reference_id: t.string,
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  },
-  'Group',
-);
-export type Group = t.TypeOf<typeof Group>;
+export const Group: t.Type<Group, Group, unknown> = GroupCodec;
+
+const GroupPageCodec = t.type({ data: t.array(Group), pagination: Pagination }, 'GroupPage');
+
+/** One page of `GET /v1/groups`: its groups and its pagination. */
+export interface GroupPage extends t.TypeOf<typeof GroupPageCodec> {}
 
 /**
  * One page of `GET /v1/groups`.
@@ -31,8 +41,15 @@ export type Group = t.TypeOf<typeof Group>;
  * import { GroupPage } from 'vitable-connect-rx';
  * GroupPage.is({ data: [], pagination: { page: 1, limit: 20, total: 0, total_pages: 0 } }); // true
  */
-export const GroupPage = t.type({ data: t.array(Group), pagination: Pagination }, 'GroupPage');
-export type GroupPage = t.TypeOf<typeof GroupPage>;
+export const GroupPage: t.Type<GroupPage, GroupPage, unknown> = GroupPageCodec;
+
+const GroupCreateParamsCodec = t.exact(
+  t.type({ name: NonEmptyString, external_reference_id: NonEmptyString }),
+  'GroupCreateParams',
+);
+
+/** The body of `POST /v1/groups`. */
+export interface GroupCreateParams extends t.TypeOf<typeof GroupCreateParamsCodec> {}
 
 /**
  * The body of `POST /v1/groups`. Both fields must be non-empty; unknown keys are dropped.
@@ -41,11 +58,15 @@ export type GroupPage = t.TypeOf<typeof GroupPage>;
  * import { GroupCreateParams } from 'vitable-connect-rx';
  * GroupCreateParams.decode({ name: 'Tier 1', external_reference_id: 'seg_1' }); // Right
  */
-export const GroupCreateParams = t.exact(
-  t.type({ name: NonEmptyString, external_reference_id: NonEmptyString }),
-  'GroupCreateParams',
+export const GroupCreateParams: t.Type<GroupCreateParams, GroupCreateParams, unknown> = GroupCreateParamsCodec;
+
+const GroupUpdateParamsCodec = t.exact(
+  t.partial({ name: NonEmptyString, external_reference_id: NonEmptyString }),
+  'GroupUpdateParams',
 );
-export type GroupCreateParams = t.TypeOf<typeof GroupCreateParams>;
+
+/** The body of `PATCH /v1/groups/{id}`; a field left out is left unchanged. */
+export interface GroupUpdateParams extends t.TypeOf<typeof GroupUpdateParamsCodec> {}
 
 /**
  * The body of `PATCH /v1/groups/{id}`. Fields are optional but, when given, non-empty.
@@ -54,11 +75,7 @@ export type GroupCreateParams = t.TypeOf<typeof GroupCreateParams>;
  * import { GroupUpdateParams } from 'vitable-connect-rx';
  * GroupUpdateParams.decode({ name: 'Tier 1 (renamed)' }); // Right
  */
-export const GroupUpdateParams = t.exact(
-  t.partial({ name: NonEmptyString, external_reference_id: NonEmptyString }),
-  'GroupUpdateParams',
-);
-export type GroupUpdateParams = t.TypeOf<typeof GroupUpdateParams>;
+export const GroupUpdateParams: t.Type<GroupUpdateParams, GroupUpdateParams, unknown> = GroupUpdateParamsCodec;
 
 /** Query of `GET /v1/groups`. */
 export interface GroupListParams {

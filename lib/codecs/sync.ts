@@ -1,5 +1,14 @@
+/* eslint-disable @typescript-eslint/no-empty-object-type -- each codec's type is an interface named after it and derived from it (API.md, Codecs and types) */
 import * as t from 'io-ts';
 import { Timestamp } from './common';
+
+const SyncSubmissionCodec = t.type(
+  { request_id: t.string, group_id: t.string, accepted_at: t.string },
+  'SyncSubmission',
+);
+
+/** What a sync submission answers: the queued request's id, its group and when it was accepted. */
+export interface SyncSubmission extends t.TypeOf<typeof SyncSubmissionCodec> {}
 
 /**
  * What `POST /v1/groups/{id}/members/sync` answers (202): the batch was queued.
@@ -8,11 +17,19 @@ import { Timestamp } from './common';
  * import { SyncSubmission } from 'vitable-connect-rx';
  * SyncSubmission.is({ request_id: 'grpmsr_1', group_id: 'grp_1', accepted_at: '2026-01-15T10:30:00Z' }); // true
  */
-export const SyncSubmission = t.type(
-  { request_id: t.string, group_id: t.string, accepted_at: t.string },
-  'SyncSubmission',
+export const SyncSubmission: t.Type<SyncSubmission, SyncSubmission, unknown> = SyncSubmissionCodec;
+
+const SyncFailureCodec = t.type(
+  {
+    reference_id: t.string,
+    operation: t.keyof({ add: null, remove: null }),
+    reason: t.string,
+  },
+  'SyncFailure',
 );
-export type SyncSubmission = t.TypeOf<typeof SyncSubmission>;
+
+/** A member the server could not add or remove, and why. */
+export interface SyncFailure extends t.TypeOf<typeof SyncFailureCodec> {}
 
 /**
  * A member the server could not add or remove.
@@ -21,15 +38,19 @@ export type SyncSubmission = t.TypeOf<typeof SyncSubmission>;
  * import { SyncFailure } from 'vitable-connect-rx';
  * SyncFailure.is({ reference_id: 'EMP-2', operation: 'add', reason: 'Invalid plan_id' }); // true
  */
-export const SyncFailure = t.type(
+export const SyncFailure: t.Type<SyncFailure, SyncFailure, unknown> = SyncFailureCodec;
+
+const SyncResultsCodec = t.type(
   {
-    reference_id: t.string,
-    operation: t.keyof({ add: null, remove: null }),
-    reason: t.string,
+    added_group_member_ids: t.array(t.string),
+    removed_group_member_ids: t.array(t.string),
+    failures: t.array(SyncFailure),
   },
-  'SyncFailure',
+  'SyncResults',
 );
-export type SyncFailure = t.TypeOf<typeof SyncFailure>;
+
+/** The outcome of a processed sync batch: the members added and removed, and the failures. */
+export interface SyncResults extends t.TypeOf<typeof SyncResultsCodec> {}
 
 /**
  * The outcome of a processed sync batch.
@@ -38,15 +59,21 @@ export type SyncFailure = t.TypeOf<typeof SyncFailure>;
  * import { SyncResults } from 'vitable-connect-rx';
  * SyncResults.is({ added_group_member_ids: [], removed_group_member_ids: [], failures: [] }); // true
  */
-export const SyncResults = t.type(
+export const SyncResults: t.Type<SyncResults, SyncResults, unknown> = SyncResultsCodec;
+
+const SyncRequestCodec = t.type(
   {
-    added_group_member_ids: t.array(t.string),
-    removed_group_member_ids: t.array(t.string),
-    failures: t.array(SyncFailure),
+    request_id: t.string,
+    group_id: t.string,
+    accepted_at: t.string,
+    completed_at: Timestamp,
+    results: t.union([SyncResults, t.null]),
   },
-  'SyncResults',
+  'SyncRequest',
 );
-export type SyncResults = t.TypeOf<typeof SyncResults>;
+
+/** A sync request as polled: `completed_at` and `results` are `null` while it is processing. */
+export interface SyncRequest extends t.TypeOf<typeof SyncRequestCodec> {}
 
 /**
  * A sync request as `GET …/members/sync/{request_id}` reports it; `completed_at`
@@ -57,14 +84,4 @@ export type SyncResults = t.TypeOf<typeof SyncResults>;
  * SyncRequest.is({ request_id: 'grpmsr_1', group_id: 'grp_1', accepted_at: '2026-01-15T10:30:00Z',
  *   completed_at: null, results: null }); // true
  */
-export const SyncRequest = t.type(
-  {
-    request_id: t.string,
-    group_id: t.string,
-    accepted_at: t.string,
-    completed_at: Timestamp,
-    results: t.union([SyncResults, t.null]),
-  },
-  'SyncRequest',
-);
-export type SyncRequest = t.TypeOf<typeof SyncRequest>;
+export const SyncRequest: t.Type<SyncRequest, SyncRequest, unknown> = SyncRequestCodec;

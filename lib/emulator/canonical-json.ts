@@ -35,7 +35,10 @@ const canonical = (value: unknown): unknown => {
   const out: Record<string, unknown> = {};
   for (const key of sortedKeys(Object.keys(record))) {
     const v = record[key];
-    if (v !== undefined) out[key] = canonical(v);
+    if (v === undefined) continue;
+    // a "__proto__" key of the data must stay a key: assigning it would set the prototype instead
+    if (key === '__proto__') Object.defineProperty(out, key, { value: canonical(v), enumerable: true, writable: true, configurable: true });
+    else out[key] = canonical(v);
   }
   return out;
 };

@@ -55,26 +55,25 @@ const optionalText = (
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
+/** Dates of birth are accepted from 1900-01-01 (UTC), as the client's codec has it. */
+const EARLIEST_BIRTH_YEAR = 1900;
+
 const checkBirthDate = (s: string, todayUtc: number): string | undefined => {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   if (!m) return 'date_of_birth must be a date as YYYY-MM-DD';
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  // years 0000–0099 are refused too (Date.UTC would read them as 1900–1999)
-  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && isLeapYear(y) ? 29 : DAYS_IN_MONTH[mo - 1]!))
+  if (mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && isLeapYear(y) ? 29 : DAYS_IN_MONTH[mo - 1]!))
     return 'date_of_birth is not a real calendar date';
+  // judged on the year first: Date.UTC would read the years 0000–0099 as 1900–1999
+  if (y < EARLIEST_BIRTH_YEAR) return 'date_of_birth must not be before 1900-01-01';
   if (Date.UTC(y, mo - 1, d) > todayUtc) return 'date_of_birth must not be in the future';
   return undefined;
 };
 
-/** The last `startOfUtcDay` computed (a batch is validated at one instant). */
-let lastDay = { nowMs: Number.NaN, startMs: 0 };
-
+/** The start of the UTC day of an instant. */
 const startOfUtcDay = (nowMs: number): number => {
-  if (lastDay.nowMs !== nowMs) {
-    const now = new Date(nowMs);
-    lastDay = { nowMs, startMs: Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) };
-  }
-  return lastDay.startMs;
+  const now = new Date(nowMs);
+  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
 };
 
 // -------------------------------------------------------------------------------------
@@ -82,19 +81,38 @@ const startOfUtcDay = (nowMs: number): number => {
 // -------------------------------------------------------------------------------------
 
 /**
- * The server-side check of one member of a sync payload: required strings
- * present and non-empty, `date_of_birth` a real past `YYYY-MM-DD` date (UTC),
- * `phone` 10 digits (spaces, dashes, dots, parentheses and a leading `+1`
- * dropped), `plan_id` a string, address with `address_line_1`, `city`, a US
- * state or territory code and a 5-digit or ZIP+4 `zipcode`, `email` (if given)
- * looking like one. Whether the plan exists is the caller's check.
+ * The server-side check of members at one instant `nowMs` (the emulator's
+ * clock): "today" is that instant's UTC day, worked out once for the batch.
+ * Each member is checked as {@link validateMember} says.
  *
  * @internal
  * @example
  * // internal to the emulator (lib/emulator/member-validation.ts)
- * validateMember({ reference_id: 'E1' }, Date.now()); // { ok: false, problems: ['first_name is required', …] }
+ * const check = memberValidator(now());
+ * payload.map(check); // one MemberCheck per member
  */
-export const validateMember = (raw: unknown, nowMs: number): MemberCheck => {
+export const memberValidator = (nowMs: number): ((raw: unknown) => MemberCheck) => {
+  const today = startOfUtcDay(nowMs);
+  return (raw) => checkMember(raw, today);
+};
+
+/**
+ * The server-side check of one member of a sync payload: required strings
+ * present and non-empty, `date_of_birth` a real `YYYY-MM-DD` date from
+ * 1900-01-01 up to the UTC day of `nowMs`, `phone` 10 digits (spaces, dashes,
+ * dots, parentheses and a leading `+1` dropped), `plan_id` a string, address
+ * with `address_line_1`, `city`, a US state or territory code and a 5-digit or
+ * ZIP+4 `zipcode`, `email` (if given) looking like one. Whether the plan
+ * exists is the caller's check.
+ *
+ * @internal
+ * @example
+ * // internal to the emulator (lib/emulator/member-validation.ts)
+ * validateMember({ reference_id: 'E1' }, now()); // { ok: false, problems: ['first_name is required', …] }
+ */
+export const validateMember = (raw: unknown, nowMs: number): MemberCheck => checkMember(raw, startOfUtcDay(nowMs));
+
+const checkMember = (raw: unknown, todayUtc: number): MemberCheck => {
   if (!isRecord(raw)) return { ok: false, problems: [`member must be an object, got ${typeName(raw)}`] };
   const problems: string[] = [];
   const reference_id = requiredText(raw, 'reference_id', 'reference_id', problems);
@@ -102,7 +120,7 @@ export const validateMember = (raw: unknown, nowMs: number): MemberCheck => {
   const last_name = requiredText(raw, 'last_name', 'last_name', problems);
   const date_of_birth = requiredText(raw, 'date_of_birth', 'date_of_birth', problems);
   if (date_of_birth !== '') {
-    const problem = checkBirthDate(date_of_birth, startOfUtcDay(nowMs));
+    const problem = checkBirthDate(date_of_birth, todayUtc);
     if (problem) problems.push(problem);
   }
   let phone = requiredText(raw, 'phone', 'phone', problems);

@@ -84,16 +84,22 @@ export const checkGroupUpdate = (
 };
 
 /**
- * `POST …/members/sync`: `members` a non-empty array of objects, at most
- * `maxMembers` long. The members' fields are checked one by one while the
- * batch is processed (a bad member fails alone, it does not reject the batch).
+ * `POST …/members/sync`: `members` a non-empty array, at most `maxMembers`
+ * long, of objects each with a non-empty string `reference_id`; otherwise the
+ * payload is refused whole. The members' other fields are checked one by one
+ * while the batch is processed (a bad member fails alone, with its
+ * `reference_id`, and does not reject the batch).
  *
  * @internal
  * @example
  * // internal to the emulator (lib/emulator/request-validation.ts)
  * checkSyncBody({ members: 'all' }, 1000); // { ok: false, problems: [{ path: 'members', message: 'members must be an array, got string' }] }
+ * checkSyncBody({ members: [{ first_name: 'Jane' }] }, 1000); // { ok: false, problems: [{ path: 'members[0].reference_id', … }] }
  */
-export const checkSyncBody = (body: Record<string, unknown>, maxMembers: number): Checked<ReadonlyArray<unknown>> => {
+export const checkSyncBody = (
+  body: Record<string, unknown>,
+  maxMembers: number,
+): Checked<ReadonlyArray<Record<string, unknown>>> => {
   const members = body['members'];
   if (members === undefined) return { ok: false, problems: [{ path: 'members', message: 'members is required' }] };
   if (!Array.isArray(members))
@@ -111,11 +117,19 @@ export const checkSyncBody = (body: Record<string, unknown>, maxMembers: number)
       ],
     };
   const problems: Problem[] = [];
-  members.forEach((m, i) => {
-    if (!isJsonObject(m) && problems.length < MAX_DETAILS)
+  for (let i = 0; i < members.length && problems.length < MAX_DETAILS; i++) {
+    const m: unknown = members[i];
+    if (!isJsonObject(m)) {
       problems.push({ path: `members[${i}]`, message: `members[${i}] must be an object, got ${typeName(m)}` });
-  });
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: members };
+      continue;
+    }
+    const ref = m['reference_id'];
+    const path = `members[${i}].reference_id`;
+    if (ref === undefined) problems.push({ path, message: `${path} is required` });
+    else if (typeof ref !== 'string') problems.push({ path, message: `${path} must be a string, got ${typeName(ref)}` });
+    else if (ref.trim() === '') problems.push({ path, message: `${path} must not be empty` });
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: members as Record<string, unknown>[] };
 };
 
 /**

@@ -1,7 +1,8 @@
 import type { Group, GroupPage, SyncFailure, SyncRequest, SyncResults, SyncSubmission } from '../codecs';
 import { fingerprint } from './canonical-json';
 import type { IdGenerator } from './ids';
-import { validateMember } from './member-validation';
+import { memberValidator } from './member-validation';
+import { sameData } from './same-data';
 import type { StoredMember } from './types';
 
 // -------------------------------------------------------------------------------------
@@ -62,27 +63,6 @@ export interface StateCounters {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-/** Equal as JSON data: fields holding `undefined` count as absent; `skip` is ignored at the top level. */
-const sameData = (a: unknown, b: unknown, skip?: string): boolean => {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
-    return true;
-  }
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  let defined = 0;
-  for (const key in ra) {
-    if (key === skip || ra[key] === undefined) continue;
-    if (!Object.prototype.hasOwnProperty.call(rb, key) || !sameData(ra[key], rb[key])) return false;
-    defined++;
-  }
-  for (const key in rb) if (key !== skip && rb[key] !== undefined) defined--;
-  return defined === 0;
-};
 
 /** The stored member and the new one have the same fields (the stored id aside). */
 const sameMember = (a: StoredMember, b: Omit<StoredMember, 'id'>): boolean => sameData(a, b, 'id');
@@ -272,6 +252,7 @@ export class EmulatorState {
     const removed: string[] = [];
     const failures: SyncFailure[] = [];
     const seen = new Set<string>();
+    const validate = memberValidator(now);
 
     for (const raw of payload) {
       const rawRef = (raw as { reference_id?: unknown }).reference_id;
@@ -283,7 +264,7 @@ export class EmulatorState {
         }
         seen.add(reference_id);
       }
-      const check = validateMember(raw, now);
+      const check = validate(raw);
       if (!check.ok) {
         failures.push({ reference_id, operation: 'add', reason: `Invalid member: ${check.problems.join('; ')}` });
         continue;

@@ -109,15 +109,18 @@ export const jsonLines = (stdout: string): Array<Record<string, unknown>> =>
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-/** Starts `vitable-connect <args>` and leaves it running (for the long-lived `emulator` command). */
+/** Starts `vitable-connect <args>` and leaves it running (for the long-lived `emulator` command, or to signal it). */
 export const spawnCli = async (
   args: ReadonlyArray<string>,
-  options: Pick<RunOptions, 'env'> = {},
+  options: Pick<RunOptions, 'env' | 'cwd'> = {},
 ) => {
   const bin = await buildCli();
   return spawn(process.execPath, [bin, ...args], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 };
+
+/** The path of the transpiled executable (after {@link buildCli}). */
+export const cliPath = (): Promise<string> => buildCli();

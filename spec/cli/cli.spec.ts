@@ -206,10 +206,11 @@ describe('vitable-connect (child process)', function () {
           zipcode: '94102',
         },
       });
-      // off a terminal: a line per batch, then the summary table
-      expect(run.stdout.match(/^batch grpmsr_\w+: 500 synced/gm)).to.have.length(2);
+      // off a terminal: a line per batch on standard error, the summary table on standard output
+      expect(run.stderr.match(/^batch grpmsr_\w+: 500 synced/gm)).to.have.length(2);
+      expect(run.stdout).not.to.contain('batch ');
       expect(run.stdout)
-        .to.match(/Sync report for group grp_\w+/)
+        .to.match(/^Sync report for group grp_\w+/)
         .and.match(/^\s+synced\s+1,200$/m);
     });
 
@@ -324,7 +325,8 @@ describe('vitable-connect (child process)', function () {
 
   describe('sync-status', () => {
     it('shows a completed request with its failures (exit 1), and --wait polls a processing one to the end', async () => {
-      const slow = await startEmulator({ processingDelayMs: 1500 });
+      // long enough that the first child, started on a loaded machine, still sees it processing
+      const slow = await startEmulator({ processingDelayMs: 4000 });
       try {
         const slowClient = createClient({ apiKey: slow.apiKey, baseURL: slow.url });
         const group = await lastValueFrom(
@@ -354,6 +356,11 @@ describe('vitable-connect (child process)', function () {
           results: null,
         });
         expect(waited.status, waited.stderr).to.equal(1);
+        expect(waited.stderr).to.contain(
+          `waiting for sync request ${submission.request_id} of group ${group.id} to complete`,
+        );
+        expect(waited.stdout).not.to.contain('waiting');
+        expect(now.stderr).not.to.contain('waiting');
         expect(waited.stdout)
           .to.match(/^status\s+completed at /m)
           .and.match(/^added\s+2$/m)

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { isUtf8 } from 'node:buffer';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { readCsvRoster } from '../../lib/cli/roster/read-csv-roster';
 import { readNdjsonRoster } from '../../lib/cli/roster/read-ndjson-roster';
 import type { RosterRecord } from '../../lib/cli/roster/roster-record';
 import { ROSTER_COLUMNS } from '../../lib/cli/roster/roster-columns';
+import { Utf8Lines } from '../../lib/cli/roster/utf8-lines';
 import { SourcePositions } from '../../lib/cli/source-positions';
 import { CSV_HEADER } from './roster-files';
 
@@ -273,5 +275,108 @@ describe('SourcePositions', () => {
         },
       ),
     );
+  });
+});
+
+describe('Utf8Lines', () => {
+  const linesOf = async (chunks: Buffer[]): Promise<{ bad: number[]; bytes: Buffer }> => {
+    const utf8 = new Utf8Lines();
+    const out: Buffer[] = [];
+    for await (const c of Readable.from(chunks).pipe(utf8.transform())) out.push(c as Buffer);
+    return { bad: utf8.takeUpTo(Number.MAX_SAFE_INTEGER), bytes: Buffer.concat(out) };
+  };
+
+  it('names the lines holding bytes that are not UTF-8, and passes every byte through unchanged', async () => {
+    const text = Buffer.concat([
+      Buffer.from('caf\u00e9 ok\n'), // é in UTF-8: fine
+      Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]), // "caf" + Latin-1 é
+      Buffer.from('\ufffd is a real character\n'),
+      Buffer.from([0x41, 0xc3]), // a truncated character at the very end
+    ]);
+    const { bad, bytes } = await linesOf([text]);
+    expect(bad).to.deep.equal([2, 4]);
+    expect(bytes.equals(text)).to.equal(true);
+  });
+
+  it('finds the same lines wherever the chunks are cut, multi-byte characters included', () => {
+    const lines = fc.array(
+      fc.oneof(
+        fc
+          .string({ unit: 'grapheme', maxLength: 8 })
+          .map((s) => ({ bytes: Buffer.from(s), bad: false })),
+        fc
+          .uint8Array({ minLength: 1, maxLength: 4 })
+          .map((a) => Buffer.from(a.filter((b) => b !== 0x0a)))
+          .filter((b) => b.length > 0 && !isUtf8(b))
+          .map((b) => ({ bytes: b, bad: true })),
+      ),
+      { maxLength: 12 },
+    );
+    return fc.assert(
+      fc.asyncProperty(lines, fc.array(fc.nat(40), { maxLength: 6 }), async (ls, cuts) => {
+        const whole = Buffer.concat(ls.flatMap((l) => [l.bytes, Buffer.from('\n')]));
+        const at = [...new Set(cuts.map((c) => c % (whole.length + 1)))].sort((a, b) => a - b);
+        const chunks = [0, ...at, whole.length]
+          .slice(1)
+          .map((end, i, ends) => whole.subarray(i === 0 ? 0 : ends[i - 1]!, end))
+          .filter((c) => c.length > 0);
+        const { bad } = await linesOf(chunks);
+        expect(bad).to.deep.equal(ls.flatMap((l, i) => (l.bad ? [i + 1] : [])));
+      }),
+    );
+  });
+});
+
+describe('roster readers and UTF-8', () => {
+  const latin1Row = Buffer.from(
+    'EMP-2,Ren\u00e9e,Doe,1990-05-15,4155550100,pln_1,1 Main St,,Austin,TX,78701,\n',
+    'latin1',
+  );
+
+  it('readCsvRoster: a row with Latin-1 bytes is an error record with its line; a row with a real U+FFFD is a member', async () => {
+    const input = Buffer.concat([
+      Buffer.from(`${CSV_HEADER}\n${ROW}\n`),
+      latin1Row,
+      Buffer.from(`${ROW.replace('EMP-1', 'EMP-3').replace('Jane', 'J\ufffdne')}\n`),
+    ]);
+    const records = await collect(readCsvRoster(Readable.from([input]), 'r.csv'));
+    expect(records.map((r) => [r.kind, r.line])).to.deep.equal([
+      ['member', 2],
+      ['error', 3],
+      ['member', 4],
+    ]);
+    expect(records[1]).to.deep.include({ index: 1 });
+    expect((records[1] as { reason: string }).reason).to.match(/^line 3: not valid UTF-8/);
+    expect((records[2] as { value: { first_name: string } }).value.first_name).to.equal(
+      'J\ufffdne',
+    );
+  });
+
+  it('readCsvRoster: a header that is not UTF-8 is a usage error', async () => {
+    const input = Buffer.from(
+      `${CSV_HEADER.replace('first_name', 'first_n\u00e4me')}\n${ROW}\n`,
+      'latin1',
+    );
+    const err = await collect(readCsvRoster(Readable.from([input]), 'r.csv')).catch(
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(CliError);
+    expect((err as CliError).message).to.contain('not valid UTF-8');
+  });
+
+  it('readNdjsonRoster: a line with Latin-1 bytes is an error record with its line', async () => {
+    const good = JSON.stringify({ reference_id: 'EMP-1' });
+    const input = Buffer.concat([
+      Buffer.from(`${good}\n\n`),
+      Buffer.from('{"reference_id":"EMP-2","first_name":"Ren\u00e9e"}\n', 'latin1'),
+      Buffer.from(`${good.replace('1', '3')}\n`),
+    ]);
+    const records = await collect(readNdjsonRoster(Readable.from([input]), 'r.ndjson'));
+    expect(records.map((r) => [r.kind, r.index, r.line])).to.deep.equal([
+      ['member', 0, 1],
+      ['error', 1, 3],
+      ['member', 2, 4],
+    ]);
+    expect((records[1] as { reason: string }).reason).to.match(/^line 3: not valid UTF-8/);
   });
 });

@@ -1,15 +1,17 @@
 import { expect } from 'chai';
 import { PassThrough } from 'node:stream';
 import type { CliOutput } from '../../lib/cli/cli-io';
-import { createSyncOutput, outputMode } from '../../lib/cli/sync-output';
+import { etaText, progressLine } from '../../lib/cli/progress-line';
+import { createSyncOutput, outputMode, SHOW_CURSOR } from '../../lib/cli/sync-output';
 import type { CliSyncEvent } from '../../lib/cli/sync-file';
 
-const capture = (tty: boolean): { stream: CliOutput; text: () => string } => {
+const capture = (tty: boolean, columns = 160): { stream: CliOutput; text: () => string } => {
   let text = '';
   const stream = Object.assign(new PassThrough(), {
     isTTY: tty,
-    columns: 160,
-    cursorTo: (_x: number, _y?: number) => true,
+    columns,
+    // the bar goes back to the start of its line before each redraw
+    cursorTo: (_x: number, _y?: number) => ((text += '\r'), true),
     moveCursor: (_dx: number, _dy: number) => true,
     clearLine: (_dir: number) => true,
     clearScreenDown: () => true,
@@ -18,7 +20,7 @@ const capture = (tty: boolean): { stream: CliOutput; text: () => string } => {
   return { stream, text: () => text };
 };
 
-const progress = (read: number, synced: number): CliSyncEvent => ({
+const progress = (read: number, synced: number): Extract<CliSyncEvent, { type: 'progress' }> => ({
   type: 'progress',
   read,
   invalid: 1,
@@ -50,20 +52,18 @@ describe('createSyncOutput', () => {
     expect(outputMode({}, capture(false).stream)).to.equal('lines');
   });
 
-  it('off a terminal writes one line per finished batch with the running totals', () => {
+  it('off a terminal writes one line per finished batch with the running totals, on standard error only', () => {
     const out = capture(false);
-    const output = createSyncOutput({
-      mode: 'lines',
-      stdout: out.stream,
-      stderr: capture(false).stream,
-    });
+    const err = capture(false);
+    const output = createSyncOutput({ mode: 'lines', stdout: out.stream, stderr: err.stream });
     output.event(completed('grpmsr_1', 500, 498));
     output.event(progress(1001, 498));
     output.event(progress(1200, 498)); // no batch finished since: no line
     output.stop();
-    expect(out.text()).to.equal(
+    expect(err.text()).to.equal(
       'batch grpmsr_1: 498 synced, 2 failed | read 1,001, synced 498, failed 0, invalid 1, 1,234 members/s\n',
     );
+    expect(out.text()).to.equal('');
   });
 
   it('with --json writes every event as one JSON line and nothing else', () => {
@@ -105,5 +105,87 @@ describe('createSyncOutput', () => {
       .and.match(/ETA/)
       .and.contain('25%'); // (1 invalid + 1,000 synced) of an estimated 4,000
     expect(out.text()).to.equal('');
+  });
+});
+
+describe('createSyncOutput on an 80-column terminal', () => {
+  it('keeps every drawn line within the width, with the rate and the ETA', () => {
+    const err = capture(true, 80);
+    const output = createSyncOutput({
+      mode: 'bar',
+      stdout: capture(true).stream,
+      stderr: err.stream,
+      estimateTotal: () => 2_000_000,
+    });
+    output.event({ ...progress(999_000, 990_000), invalid: 12_345, failed: 1_234 });
+    output.stop();
+    // between the cursor movements and line clearings, what it writes is the line itself
+    const lines = err
+      .text()
+      // eslint-disable-next-line no-control-regex
+      .split(/\u001b\[[0-9;?]*[A-Za-z]|\u001b[78]|[\r\n]/)
+      .filter((l) => l.trim() !== '');
+    expect(lines).to.not.be.empty;
+    for (const line of lines) expect(line.length, line).to.be.below(80);
+    expect(lines[lines.length - 1])
+      .to.contain(' 50% ')
+      .and.contain('1,234/s')
+      .and.match(/ETA \S+$/);
+  });
+
+  it('hides the cursor while the bar runs and shows it again when stopped', () => {
+    const err = capture(true, 80);
+    const output = createSyncOutput({
+      mode: 'bar',
+      stdout: capture(true).stream,
+      stderr: err.stream,
+    });
+    output.event(progress(10, 5));
+    expect(err.text()).to.contain('\u001b[?25l');
+    expect(err.text()).not.to.contain(SHOW_CURSOR);
+    output.stop();
+    expect(err.text().lastIndexOf(SHOW_CURSOR)).to.be.above(err.text().lastIndexOf('\u001b[?25l'));
+  });
+});
+
+describe('progressLine', () => {
+  const state = {
+    fraction: 0.42,
+    read: 4_210_000,
+    synced: 4_000_000,
+    failed: 2_000,
+    invalid: 8_000,
+    membersPerSecond: 93_522.4,
+    etaSeconds: 725,
+  };
+
+  it('fits any width from 20 to 200 columns, always keeping the percentage, rate and ETA where they fit', () => {
+    for (let width = 20; width <= 200; width++) {
+      const line = progressLine(width, state);
+      expect(line.length, `width ${width}: ${line}`).to.be.below(width);
+      expect(line).to.contain('42%');
+      if (width >= 40)
+        expect(line, `width ${width}`).to.contain('93,522/s').and.contain('ETA 12m05s');
+    }
+  });
+
+  it('shows every count on a wide terminal, and drops read, then the labels, then the bar as it narrows', () => {
+    expect(progressLine(160, state)).to.match(
+      /^ [\u2588\u2591]{30} 42% \| read 4,210,000 \| synced 4,000,000 \| failed 2,000 \| invalid 8,000 \| 93,522\/s \| ETA 12m05s$/,
+    );
+    const small = { ...state, read: 42_100, synced: 40_000, failed: 20, invalid: 80 };
+    expect(progressLine(80, small))
+      .to.contain('synced 40,000 | failed 20 | invalid 80')
+      .and.match(/[\u2588\u2591]{8,}/)
+      .and.not.contain('read 42,100');
+    expect(progressLine(80, state)).to.contain('synced 4,000,000 | not synced 10,000');
+    expect(progressLine(50, state)).to.equal(' 42% | 93,522/s | ETA 12m05s');
+  });
+
+  it('says -- for an unknown ETA and formats hours', () => {
+    expect(etaText(Number.NaN)).to.equal('--');
+    expect(etaText(Number.POSITIVE_INFINITY)).to.equal('--');
+    expect(etaText(42.4)).to.equal('42s');
+    expect(etaText(3 * 3600 + 7 * 60 + 5)).to.equal('3h07m');
   });
 });

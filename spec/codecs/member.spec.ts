@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/Either';
 import nock from 'nock';
 import { lastValueFrom } from 'rxjs';
-import { MemberInput, US_STATE_CODES, normalisePhone } from '../../lib/codecs';
+import { MemberInput, US_STATE_CODES } from '../../lib/codecs';
+import { memberInputFor } from '../../lib/codecs/member';
 import { ValidationError, type Issue } from '../../lib/errors';
 import { API, collect, member, recorder, testClient } from '../http/fixtures';
 
@@ -64,11 +65,30 @@ describe('MemberInput', () => {
       expect(accepts(withField('date_of_birth', '2024-02-29'))).to.equal(true);
     });
 
-    it('a date_of_birth in the future (judged in UTC), while today is fine', () => {
-      expect(issuesFor(withField('date_of_birth', isoDay(Date.now() + DAY)))).to.deep.equal([
-        { path: 'members[0].date_of_birth', message: 'must not be in the future' },
-      ]);
-      expect(accepts(withField('date_of_birth', isoDay(Date.now())))).to.equal(true);
+    it('a date_of_birth in the future (judged in UTC by the injected clock), while today is fine', () => {
+      const at = Date.UTC(2026, 0, 15, 23, 59, 59); // late on 2026-01-15 UTC
+      const codec = memberInputFor(() => at);
+      const issues = (m: unknown) => {
+        const r = codec.decode(m);
+        return E.isLeft(r) ? r.left.map((e) => e.message) : [];
+      };
+      expect(issues(withField('date_of_birth', isoDay(at + DAY)))).to.deep.equal(['must not be in the future']);
+      expect(issues(withField('date_of_birth', '2026-01-16'))).to.deep.equal(['must not be in the future']);
+      expect(issues(withField('date_of_birth', '2026-01-15'))).to.deep.equal([]);
+      // the day turns with the clock: the same codec accepts 2026-01-16 once it is that day
+      let now = at;
+      const turning = memberInputFor(() => now);
+      expect(E.isRight(turning.decode(withField('date_of_birth', '2026-01-16')))).to.equal(false);
+      now += 1000;
+      expect(E.isRight(turning.decode(withField('date_of_birth', '2026-01-16')))).to.equal(true);
+    });
+
+    it('a date_of_birth before 1900-01-01 (years 0000 to 1899), while 1900-01-01 is fine', () => {
+      for (const old of ['1899-12-31', '1800-06-01', '0099-01-01', '0000-02-29', '0001-01-01'])
+        expect(issuesFor(withField('date_of_birth', old))).to.deep.equal([
+          { path: 'members[0].date_of_birth', message: 'must be on or after 1900-01-01' },
+        ]);
+      expect(accepts(withField('date_of_birth', '1900-01-01'))).to.equal(true);
     });
 
     it('a phone that is not 10 digits once punctuation and a leading +1 are dropped', () => {
@@ -310,32 +330,70 @@ describe('MemberInput', () => {
   });
 });
 
-describe('normalisePhone', () => {
-  // The definition, as documented: drop white space, '-', '.', '(' and ')', then a leading '+1'; 10 digits or nothing.
-  const byDefinition = (raw: string): string | undefined => {
-    let digits = raw.replace(/[\s\-.()]/g, '');
-    if (digits.startsWith('+1')) digits = digits.slice(2);
-    return /^\d{10}$/.test(digits) ? digits : undefined;
+describe('MemberInput (read once)', () => {
+  /**
+   * A valid, already normalised member (nothing to copy for) whose `phone`
+   * getter counts its reads and, after the first, gives `undefined`.
+   */
+  const flaky = (): { member: Raw; reads: () => number } => {
+    let n = 0;
+    const member = { ...member_(1), address: { ...(member_(1)['address'] as Raw), state: 'CA' } };
+    Object.defineProperty(member, 'phone', {
+      enumerable: true,
+      get: () => (n++ === 0 ? '4155550100' : undefined),
+    });
+    return { member, reads: () => n };
   };
-  const parts = ['0', '1', '9', ' ', '-', '.', '(', ')', '+', '+1', '\t', '\n', '\v', '\f', '\r', '\x1f', 'a', '/', '\u00a0', '\u2028', '\uFEFF', '٤', '１'];
-  // the ten digits of a number with 0 to 2 parts before each of them and after the last
-  const nearlyPhone = fc
-    .array(fc.array(fc.constantFrom(...parts), { maxLength: 2 }), { minLength: 11, maxLength: 11 })
-    .map((junk) => junk.map((j, i) => j.join('') + ('4155550100'[i] ?? '')).join(''));
+  const member_ = member;
 
-  it('equals its definition for any mix of digits, punctuation, plus signs and other characters (property)', () => {
-    fc.assert(
-      fc.property(fc.oneof(nearlyPhone, fc.array(fc.constantFrom(...parts, '415'), { maxLength: 16 }).map((a) => a.join('')), fc.string()), (raw) => {
-        expect(normalisePhone(raw)).to.equal(byDefinition(raw));
-      }),
-      { numRuns: 5000 },
-    );
+  it('reads each field of a given member once and returns a fresh plain object holding what it read', () => {
+    const { member: m, reads } = flaky();
+    const r = MemberInput.decode(m);
+    expect(reads()).to.equal(1);
+    expect(E.isRight(r) && r.right).to.not.equal(m);
+    expect(E.isRight(r) && JSON.parse(JSON.stringify(r.right)).phone).to.equal('4155550100');
+    expect(reads()).to.equal(1);
   });
 
-  it('normalises the usual US formats and returns an already normalised number as it is', () => {
-    for (const raw of ['4155550100', '(415) 555-0100', '+1 415.555.0100', '+1 (415) 555 0100', '415\u00a0555\u00a00100'])
-      expect(normalisePhone(raw)).to.equal('4155550100');
-    for (const raw of ['555-0100', '1-415-555-0100', '+2 415 555 0100', '+1+1 415 555 0100', '1+415555010', '415+5550100', '415-555-01OO', ''])
-      expect(normalisePhone(raw)).to.equal(undefined);
+  it('never hands back a Proxy or an object with accessors, even one already normalised', () => {
+    const gets: string[] = [];
+    const target = { ...member(1), phone: '4155550100', address: { ...(member(1)['address'] as Raw), state: 'CA' } };
+    const proxy = new Proxy(target, {
+      get: (o, k, r) => {
+        if (typeof k === 'string') gets.push(k);
+        return Reflect.get(o, k, r) as unknown;
+      },
+    });
+    const r = MemberInput.decode(proxy);
+    expect(E.isRight(r)).to.equal(true);
+    expect(E.isRight(r) && r.right).to.not.equal(proxy);
+    const read = gets.length;
+    expect(gets.filter((k) => k === 'phone')).to.deep.equal(['phone']);
+    JSON.stringify(E.isRight(r) ? r.right : null);
+    expect(gets.length).to.equal(read); // serialising the decoded value reads nothing of the Proxy
+  });
+
+  it('explains a failing member from the one read it made', () => {
+    let n = 0;
+    const m = { ...member(1), plan_id: 'nope' };
+    Object.defineProperty(m, 'first_name', { enumerable: true, get: () => (n++ === 0 ? 'Jane' : undefined) });
+    const r = MemberInput.decode(m);
+    expect(n).to.equal(1);
+    expect(E.isLeft(r) && r.left.map((e) => e.message)).to.deep.equal(['must be a plan id starting with "pln_"']);
+  });
+
+  it('submit sends the value it checked: the server sees the field a getter gave only once', async () => {
+    const { seen, record } = recorder();
+    nock(API)
+      .post('/v1/groups/grp_1/members/sync')
+      .reply(function (path, body) {
+        record(this.req, path, body);
+        return [202, { data: { request_id: 'grpmsr_1', group_id: 'grp_1', accepted_at: '2026-01-15T10:30:00Z' } }];
+      });
+    const { member: m, reads } = flaky();
+    await lastValueFrom(testClient().members.sync.submit('grp_1', { members: [m] } as never));
+    expect(reads()).to.equal(1);
+    expect(seen).to.have.length(1);
+    expect((seen[0]!.body as { members: Raw[] }).members[0]!['phone']).to.equal('4155550100');
   });
 });

@@ -23,6 +23,12 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('keeps a "__proto__" key of the data as a key (so such bodies are not taken for others)', () => {
+    const parsed: unknown = JSON.parse('{"b":1,"__proto__":{"x":1}}');
+    expect(canonicalJson(parsed)).to.equal('{"__proto__":{"x":1},"b":1}');
+    expect(fingerprint(parsed)).not.to.equal(fingerprint({ b: 1 }));
+  });
+
   it('keeps apart objects whose key lists differ only by a key, over more shapes than it remembers', () => {
     const objects = Array.from({ length: 40 }, (_, i) => ({ [`k${i}`]: i, a: 0, z: 1 }));
     for (const o of objects) expect(canonicalJson(o)).to.equal(JSON.stringify(Object.fromEntries(Object.entries(o).sort())));

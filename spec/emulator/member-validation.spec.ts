@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { validateMember } from '../../lib/emulator/member-validation';
+import { memberValidator, validateMember } from '../../lib/emulator/member-validation';
 import { member } from './http';
 
 describe('validateMember', () => {
@@ -39,13 +39,23 @@ describe('validateMember', () => {
       const check = validateMember(member('E1', 'pln_1', { date_of_birth }), at);
       return check.ok ? undefined : check.problems.join('; ');
     };
-    for (const ok of ['2000-02-29', '2024-02-29', '1999-12-31', '0100-01-01', '2026-01-15', '1990-04-30'])
+    for (const ok of ['2000-02-29', '2024-02-29', '1999-12-31', '1900-01-01', '2026-01-15', '1990-04-30'])
       expect(problem(ok), ok).to.equal(undefined);
-    for (const bad of ['1900-02-29', '2023-02-29', '1990-04-31', '1990-13-01', '1990-00-10', '1990-01-00', '1990-01-32', '0099-12-31', '0000-01-01'])
+    for (const bad of ['1900-02-29', '2023-02-29', '1990-04-31', '1990-13-01', '1990-00-10', '1990-01-00', '1990-01-32'])
       expect(problem(bad), bad).to.equal('date_of_birth is not a real calendar date');
+    for (const early of ['1899-12-31', '1800-06-01', '0100-01-01', '0099-12-31', '0000-01-01'])
+      expect(problem(early), early).to.equal('date_of_birth must not be before 1900-01-01');
     expect(problem('1990-1-01')).to.equal('date_of_birth must be a date as YYYY-MM-DD');
     expect(problem('2026-01-16')).to.equal('date_of_birth must not be in the future');
     expect(problem('2026-01-16', Date.parse('2026-01-16T00:00:00Z'))).to.equal(undefined);
     expect(problem('2026-01-16', Date.parse('2026-01-15T23:59:59.999Z'))).to.equal('date_of_birth must not be in the future');
+  });
+
+  it('memberValidator judges a whole batch against the UTC day of one instant', () => {
+    const check = memberValidator(Date.parse('2030-06-15T23:59:59.999Z'));
+    expect(check(member('E1', 'pln_1', { date_of_birth: '2030-06-15' })).ok).to.equal(true);
+    expect(check(member('E1', 'pln_1', { date_of_birth: '2030-06-16' }))).to.deep.equal({ ok: false, problems: ['date_of_birth must not be in the future'] });
+    expect(check(member('E1', 'pln_1', { date_of_birth: '1900-01-01' })).ok).to.equal(true);
+    expect(check(member('E1', 'pln_1'))).to.deep.equal(validateMember(member('E1', 'pln_1'), Date.parse('2030-06-15T00:00:00Z')));
   });
 });

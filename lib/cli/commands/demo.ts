@@ -12,13 +12,15 @@ import { formatReport } from '../format-report';
 import { integerIn } from '../option-parsers';
 import { runSyncStream } from '../run-sync-stream';
 import { createSyncOutput, outputMode } from '../sync-output';
-import { openReportFile, writeReport } from './sync';
+import { openReportFile } from '../report-file';
 
 interface DemoOptions {
   readonly members: number;
   readonly batchSize: number;
   readonly concurrency: number;
-  readonly processingDelay: number;
+  readonly processingDelayMs: number;
+  /** The old spelling of `--processing-delay-ms`. */
+  readonly processingDelay?: number;
   readonly seed: number;
   readonly report?: string;
   readonly json?: boolean;
@@ -56,10 +58,12 @@ export const demoCommand = (ctx: CliContext): Command =>
         .default(4),
     )
     .addOption(
-      new Option('--processing-delay <ms>', 'how long the emulator keeps a batch in flight')
+      new Option('--processing-delay-ms <ms>', 'how long the emulator keeps a batch in flight')
         .argParser(integerIn(0))
         .default(50),
     )
+    // the spelling of earlier releases, kept working but no longer listed
+    .addOption(new Option('--processing-delay <ms>').argParser(integerIn(0)).hideHelp())
     .addOption(
       new Option('--seed <n>', 'seed of the generated roster')
         .argParser(integerIn(0))
@@ -69,11 +73,12 @@ export const demoCommand = (ctx: CliContext): Command =>
     .option('--json', 'print every event as one JSON line instead of progress and a table')
     .action(async (opts: DemoOptions) => {
       const { io } = ctx;
+      const processingDelayMs = opts.processingDelay ?? opts.processingDelayMs;
       const say = (text: string): void => {
         if (!opts.json) io.stdout.write(`${text}\n`);
       };
       const reportFile = await openReportFile(opts.report);
-      const emulator = await startEmulator({ processingDelayMs: opts.processingDelay });
+      const emulator = await startEmulator({ processingDelayMs });
       try {
         const output = createSyncOutput({
           mode: outputMode(opts, io.stderr),
@@ -106,7 +111,7 @@ export const demoCommand = (ctx: CliContext): Command =>
             maxMembers: opts.batchSize,
             concurrency: opts.concurrency,
             poll: {
-              initialDelayMs: Math.max(10, opts.processingDelay),
+              initialDelayMs: Math.max(10, processingDelayMs),
               factor: 1.5,
               maxDelayMs: 1000,
             },
@@ -115,7 +120,7 @@ export const demoCommand = (ctx: CliContext): Command =>
         );
         if (outcome.error !== undefined) throw outcome.error;
         const report = outcome.report!;
-        await writeReport(reportFile, report);
+        await reportFile?.write(report);
         const problems = checkDemoReport(report, roster.planted, opts.members);
         if (opts.json) {
           io.stdout.write(
@@ -135,7 +140,7 @@ export const demoCommand = (ctx: CliContext): Command =>
         }
         ctx.exitCode = problems.length === 0 ? ExitCode.Ok : ExitCode.Failed;
       } finally {
-        await reportFile?.close().catch(() => undefined);
+        await reportFile?.discard();
         await emulator.stop();
       }
     });

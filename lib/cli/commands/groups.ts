@@ -35,6 +35,28 @@ interface ListOptions {
 }
 
 /**
+ * The line under a page of groups: `page 2 of 3 (7 groups, 3 per page)`;
+ * `no groups` for an empty organization, and `no groups on page 5 (…)` past
+ * the last page.
+ *
+ * @internal
+ * @example
+ * pageSummary({ page: 1, limit: 20, total: 0, total_pages: 0 }); // 'no groups'
+ */
+export const pageSummary = (p: {
+  readonly page: number;
+  readonly limit: number;
+  readonly total: number;
+  readonly total_pages: number;
+}): string => {
+  if (p.total === 0) return 'no groups';
+  const groups = `${p.total} ${p.total === 1 ? 'group' : 'groups'}, ${p.limit} per page`;
+  if (p.page > p.total_pages)
+    return `no groups on page ${p.page} (${p.total_pages} ${p.total_pages === 1 ? 'page' : 'pages'}: ${groups})`;
+  return `page ${p.page} of ${p.total_pages} (${groups})`;
+};
+
+/**
  * `vitable-connect groups list|create|get|update`: the group endpoints from the
  * terminal. Tables by default; `--json` prints the API's JSON (`list --all
  * --json`: one group per line, streamed page by page).
@@ -62,15 +84,17 @@ export const groupsCommand = (ctx: CliContext): Command => {
     .action(async (opts: ListOptions, cmd: Command) => {
       const client = ctx.client(cmd.optsWithGlobals<GlobalOptions>());
       if (opts.all) {
-        if (!opts.json) io.stdout.write(`${headerRow()}\n`);
         let count = 0;
         await client.groups
           .listAll(opts.limit !== undefined ? { limit: opts.limit } : {})
           .forEach((g) => {
-            count++;
+            if (count++ === 0 && !opts.json) io.stdout.write(`${headerRow()}\n`);
             io.stdout.write(opts.json ? `${JSON.stringify(g)}\n` : `${groupRow(g)}\n`);
           });
-        if (!opts.json) io.stdout.write(`${count} group(s)\n`);
+        if (!opts.json)
+          io.stdout.write(
+            count === 0 ? 'no groups\n' : `${count} ${count === 1 ? 'group' : 'groups'}\n`,
+          );
         return;
       }
       const page = await lastValueFrom(
@@ -83,12 +107,11 @@ export const groupsCommand = (ctx: CliContext): Command => {
         io.stdout.write(`${JSON.stringify(page)}\n`);
         return;
       }
-      io.stdout.write(`${headerRow()}\n`);
-      for (const g of page.data) io.stdout.write(`${groupRow(g)}\n`);
-      const p = page.pagination;
-      io.stdout.write(
-        `page ${p.page} of ${p.total_pages} (${p.total} group(s), ${p.limit} per page)\n`,
-      );
+      if (page.data.length > 0) {
+        io.stdout.write(`${headerRow()}\n`);
+        for (const g of page.data) io.stdout.write(`${groupRow(g)}\n`);
+      }
+      io.stdout.write(`${pageSummary(page.pagination)}\n`);
     });
 
   groups

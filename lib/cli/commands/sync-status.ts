@@ -31,10 +31,18 @@ const printRequest = (out: CliOutput, r: SyncRequest): void => {
     out.write(`  ${f.operation.padEnd(6)}  ${f.reference_id}  ${f.reason}\n`);
 };
 
+const formatMs = (ms: number): string =>
+  ms >= 60_000 && ms % 60_000 === 0
+    ? `${ms / 60_000} min`
+    : ms >= 1000
+      ? `${(ms / 1000).toLocaleString('en-US')} s`
+      : `${ms} ms`;
+
 /**
  * `vitable-connect sync-status <group> <request> [--wait]`: shows a sync
  * request (processing, or completed with its added, removed and failed
- * members); `--wait` polls until it completes. Exit status 0 while processing
+ * members); `--wait` polls until it completes, saying on standard error that
+ * it waits. Exit status 0 while processing
  * or completed without failures, 1 when the server reported member failures.
  *
  * @internal
@@ -62,6 +70,11 @@ export const syncStatusCommand = (ctx: CliContext): Command =>
       const client = ctx.client(cmd.optsWithGlobals<GlobalOptions>());
       let current = await lastValueFrom(client.members.sync.retrieve(group, request));
       if (opts.wait && current.completed_at === null) {
+        // a diagnostic, so on standard error: standard output gets the result alone
+        ctx.io.stderr.write(
+          `waiting for sync request ${current.request_id} of group ${current.group_id} to complete ` +
+            `(polling, giving up after ${formatMs(opts.timeout)}; Ctrl-C stops waiting)…\n`,
+        );
         current = await lastValueFrom(
           of({
             request_id: current.request_id,

@@ -1,14 +1,20 @@
-import { promises as fs } from 'node:fs';
 import { Command, Option } from 'commander';
 import { lastValueFrom } from 'rxjs';
+import { redact } from '../../errors';
 import type { SyncReport } from '../../pipelines/sync-events';
 import type { RetryEvent } from '../../types';
-import { CliError, ExitCode } from '../cli-error';
+import { ExitCode } from '../cli-error';
 import type { CliContext, GlobalOptions } from '../cli-context';
 import { dryRun, type DryRunReport } from '../dry-run';
 import { formatDryRun, formatReport } from '../format-report';
-import { integerIn } from '../option-parsers';
+import type { InterruptCause } from '../interrupts';
+import { interruptionNotice } from '../interruption-notice';
+import { integerIn, nonEmpty } from '../option-parsers';
+import type { InterruptedReport } from '../partial-report';
+import { openReportFile } from '../report-file';
 import { openRoster, type OpenedRoster, type RosterFormat } from '../roster/open-roster';
+import { primeRecords } from '../roster/prime-records';
+import { refuseRosterAsOutput } from '../same-file';
 import { syncFile } from '../sync-file';
 import { createSyncOutput, outputMode } from '../sync-output';
 import { runSyncStream } from '../run-sync-stream';
@@ -24,39 +30,6 @@ interface SyncOptions {
   readonly format?: RosterFormat;
   readonly pollInterval: number;
 }
-
-/**
- * Opens the `--report` file for writing before any work starts, so a path that
- * cannot be written fails at once (exit status 2), not after a long sync.
- *
- * @internal
- */
-export const openReportFile = async (
-  path: string | undefined,
-): Promise<fs.FileHandle | undefined> => {
-  if (path === undefined) return undefined;
-  try {
-    return await fs.open(path, 'w');
-  } catch (err) {
-    throw new CliError(
-      `cannot write report file '${path}': ${err instanceof Error ? err.message : String(err)}`,
-      ExitCode.Usage,
-    );
-  }
-};
-
-/** Writes the report as JSON and closes the file. @internal */
-export const writeReport = async (
-  handle: fs.FileHandle | undefined,
-  report: SyncReport | DryRunReport,
-): Promise<void> => {
-  if (handle === undefined) return;
-  try {
-    await handle.writeFile(`${JSON.stringify(report, null, 2)}\n`, 'utf8');
-  } finally {
-    await handle.close();
-  }
-};
 
 /** A report's exit status: 0 when every member read synced (or, dry, is valid), else 1. @internal */
 export const reportExitCode = (report: SyncReport | DryRunReport): ExitCode =>
@@ -79,9 +52,13 @@ const estimator =
  * server's reason). `--dry-run` validates only and sends nothing (no API key
  * needed). Progress: a bar on a terminal, a line per batch otherwise, or
  * `--json` events; then a summary table. `--report <file>` writes the
- * `SyncReport` as JSON. Exit status 0 when every member synced, 1 when some did
+ * `SyncReport` as JSON, atomically (a temporary file renamed into place), and
+ * is refused when it is the roster itself. Ctrl-C, SIGTERM or a closed
+ * standard output stop the sync: the partial report (`"interrupted": true`)
+ * is printed and written, standard error says how to run it again, and the
+ * exit status is 130. Exit status 0 when every member synced, 1 when some did
  * not, 2 for usage or configuration errors (bad arguments, unreadable file,
- * bad CSV header, missing or rejected key).
+ * bad CSV header, missing or rejected key), printed alone.
  *
  * @internal
  * @example
@@ -92,7 +69,11 @@ export const syncCommand = (ctx: CliContext): Command =>
   new Command('sync')
     .description('stream a CSV or NDJSON roster (or - for standard input) into a group')
     .argument('<file>', 'roster file (.csv, .ndjson/.jsonl), or - to read standard input')
-    .requiredOption('--group <id>', 'group to sync into (grp_…)')
+    .addOption(
+      new Option('--group <id>', 'group to sync into (grp_…)')
+        .argParser(nonEmpty('--group'))
+        .makeOptionMandatory(),
+    )
     .addOption(
       new Option('--batch-size <n>', 'members per sync request, 1 to 1000')
         .argParser(integerIn(1, 1000))
@@ -124,53 +105,92 @@ export const syncCommand = (ctx: CliContext): Command =>
     )
     .action(async (file: string, opts: SyncOptions, cmd: Command) => {
       const { io } = ctx;
-      let onRetry: (e: RetryEvent) => void = () => undefined;
-      const client = opts.dryRun
-        ? undefined
-        : ctx.client(cmd.optsWithGlobals<GlobalOptions>(), { onRetry: (e) => onRetry(e) });
-      const roster = await openRoster(file, { stdin: io.stdin, format: opts.format });
-      const reportFile = await openReportFile(opts.report);
+      const abort = new AbortController();
+      let cause: InterruptCause | undefined;
+      let stopListening = (): void => undefined;
       try {
-        if (client === undefined) {
-          const report = await dryRun(opts.group, roster.records, {
-            ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
-            onInvalid: (e) => {
-              if (opts.json) io.stdout.write(`${JSON.stringify(e)}\n`);
-            },
+        await refuseRosterAsOutput(file, opts.report, '--report');
+        let onRetry: (e: RetryEvent) => void = () => undefined;
+        const client = opts.dryRun
+          ? undefined
+          : ctx.client(cmd.optsWithGlobals<GlobalOptions>(), { onRetry: (e) => onRetry(e) });
+        const roster = await openRoster(file, { stdin: io.stdin, format: opts.format });
+        let reportFile: Awaited<ReturnType<typeof openReportFile>>;
+        try {
+          // a bad header or an empty file is a usage error: said alone, before any report
+          const records = await primeRecords(roster.records);
+          if (client === undefined) {
+            reportFile = await openReportFile(opts.report);
+            const report = await dryRun(opts.group, records, {
+              ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
+              onInvalid: (e) => {
+                if (opts.json) io.stdout.write(`${JSON.stringify(e)}\n`);
+              },
+            });
+            if (opts.json) io.stdout.write(`${JSON.stringify({ type: 'done', report })}\n`);
+            else io.stdout.write(`${formatDryRun(report)}\n`);
+            await reportFile?.write(report);
+            ctx.exitCode = reportExitCode(report);
+            return;
+          }
+          // fail early, before syncing, when the group is missing or the key is rejected
+          await lastValueFrom(client.groups.retrieve(opts.group));
+          // opened last before the sync, from when on an interruption is handled and the file written
+          reportFile = await openReportFile(opts.report);
+          const output = createSyncOutput({
+            mode: outputMode(opts, io.stderr),
+            stdout: io.stdout,
+            stderr: io.stderr,
+            estimateTotal: estimator(roster),
           });
-          if (opts.json) io.stdout.write(`${JSON.stringify({ type: 'done', report })}\n`);
-          else io.stdout.write(`${formatDryRun(report)}\n`);
-          await writeReport(reportFile, report);
-          ctx.exitCode = reportExitCode(report);
-          return;
+          onRetry = (e) => output.retry(e);
+          // from here on Ctrl-C, SIGTERM or a closed output stop the sync cleanly
+          stopListening = ctx.interrupts.onInterrupt((c) => {
+            cause = c;
+            abort.abort();
+          });
+          const outcome = await runSyncStream(
+            syncFile(
+              client,
+              opts.group,
+              records,
+              {
+                concurrency: opts.concurrency,
+                maxMembers: opts.batchSize,
+                ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
+                poll: { initialDelayMs: opts.pollInterval },
+              },
+              { signal: abort.signal, now: ctx.now },
+            ),
+            output,
+          );
+          if (outcome.report) {
+            if (!opts.json && !ctx.interrupts.isOutputClosed)
+              io.stdout.write(
+                `${redact(formatReport(outcome.report, { retries: output.retries }))}\n`,
+              );
+            await reportFile?.write(outcome.report);
+          }
+          if (outcome.interrupted && cause !== undefined) {
+            io.stderr.write(
+              interruptionNotice({
+                cause,
+                report: outcome.report as InterruptedReport,
+                argv: ctx.argv,
+                reportPath: reportFile?.path,
+                journal: false,
+              }),
+            );
+            ctx.exitCode = ExitCode.Interrupted;
+            return;
+          }
+          if (outcome.error !== undefined) throw outcome.error;
+          ctx.exitCode = reportExitCode(outcome.report!);
+        } finally {
+          roster.close();
+          await reportFile?.discard();
         }
-        // fail early, before reading, when the group is missing or the key is rejected
-        await lastValueFrom(client.groups.retrieve(opts.group));
-        const output = createSyncOutput({
-          mode: outputMode(opts, io.stderr),
-          stdout: io.stdout,
-          stderr: io.stderr,
-          estimateTotal: estimator(roster),
-        });
-        onRetry = (e) => output.retry(e);
-        const outcome = await runSyncStream(
-          syncFile(client, opts.group, roster.records, {
-            concurrency: opts.concurrency,
-            maxMembers: opts.batchSize,
-            ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
-            poll: { initialDelayMs: opts.pollInterval },
-          }),
-          output,
-        );
-        if (outcome.report) {
-          if (!opts.json)
-            io.stdout.write(`${formatReport(outcome.report, { retries: output.retries })}\n`);
-          await writeReport(reportFile, outcome.report);
-        }
-        if (outcome.error !== undefined) throw outcome.error;
-        ctx.exitCode = reportExitCode(outcome.report!);
       } finally {
-        roster.close();
-        await reportFile?.close().catch(() => undefined);
+        stopListening();
       }
     });

@@ -4,6 +4,7 @@ import { pipeline, type Readable } from 'node:stream';
 import { CliError, ExitCode } from '../cli-error';
 import { checkHeader, rowToMember } from './roster-columns';
 import type { RosterRecord } from './roster-record';
+import { Utf8Lines } from './utf8-lines';
 
 /** Longest CSV record accepted, in characters; a longer one (often an unclosed quote) stops reading. */
 export const MAX_CSV_RECORD_CHARS = 1_000_000;
@@ -40,11 +41,12 @@ const isParsed = (u: unknown): u is Parsed =>
  * consumer asks for them, so a file of any size is never held whole.
  *
  * Cells are trimmed and an empty cell is an absent field. A row with the wrong
- * number of columns, or a misplaced quote, is yielded as an `error` record
- * naming its line; reading goes on. A broken quote that leaves the rest of the
+ * number of columns, a misplaced quote, or bytes that are not UTF-8 (see
+ * {@link Utf8Lines}; it is never yielded with U+FFFD in place of them) is
+ * yielded as an `error` record naming its line; reading goes on. A broken quote that leaves the rest of the
  * file ambiguous (or a record over {@link MAX_CSV_RECORD_CHARS}) is yielded as a
  * `fatal` error record and reading stops there, so no row is silently merged
- * or dropped. A bad header throws a {@link CliError} (exit status 2) naming the
+ * or dropped. A bad header (or one that is not UTF-8) throws a {@link CliError} (exit status 2) naming the
  * unknown, repeated or missing columns; so does an empty input and a read error.
  *
  * @internal
@@ -87,15 +89,20 @@ export async function* readCsvRoster(
   };
   // csv-parse's untyped-columns overload assumes on_record returns string[]; ours wraps the record
   const parser = parse(options as unknown as Options);
+  const utf8 = new Utf8Lines();
   let readError: Error | undefined;
-  pipeline(input, parser, (err) => {
+  pipeline(input, utf8.transform(), parser, (err) => {
     if (err) readError = err;
   });
 
   let header: string[] | undefined;
   let index = 0;
   let lastGoodLine = 0;
-  const skippedRecord = (s: Skipped): RosterRecord => ({
+  const skippedRecord = (s: Skipped): RosterRecord => {
+    utf8.takeUpTo(s.line); // already refused, whatever its bytes
+    return skippedRecordOf(s);
+  };
+  const skippedRecordOf = (s: Skipped): RosterRecord => ({
     kind: 'error',
     index: index++,
     line: s.line,
@@ -112,6 +119,11 @@ export async function* readCsvRoster(
         if (skipped.length > 0 && skipped[0]!.after === 0)
           throw new CliError(
             `${source}: the header row cannot be parsed: ${skipped[0]!.reason}`,
+            ExitCode.Usage,
+          );
+        if (utf8.takeUpTo(parsed.line).length > 0)
+          throw new CliError(
+            `${source}: the header row is not valid UTF-8 text (save the file as UTF-8)`,
             ExitCode.Usage,
           );
         const problems = checkHeader(parsed.cells);
@@ -131,6 +143,17 @@ export async function* readCsvRoster(
         if (s.fatal) return;
       }
       lastGoodLine = parsed.line;
+      const notUtf8 = utf8.takeUpTo(parsed.line);
+      if (notUtf8.length > 0) {
+        const at = notUtf8[0] === parsed.line ? '' : ` (at line ${notUtf8[0]})`;
+        yield {
+          kind: 'error',
+          index: index++,
+          line: parsed.line,
+          reason: `line ${parsed.line}: not valid UTF-8 text${at}: bytes in another encoding, such as Latin-1 (save the file as UTF-8)`,
+        };
+        continue;
+      }
       if (parsed.cells.length !== header.length) {
         yield {
           kind: 'error',

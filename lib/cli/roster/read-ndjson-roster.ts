@@ -1,7 +1,8 @@
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { CliError, ExitCode } from '../cli-error';
 import type { RosterRecord } from './roster-record';
+import { Utf8Lines } from './utf8-lines';
 
 /** Longest NDJSON line accepted, in characters; a longer one is reported invalid and skipped. */
 export const MAX_NDJSON_LINE_CHARS = 1_000_000;
@@ -11,8 +12,9 @@ export const MAX_NDJSON_LINE_CHARS = 1_000_000;
  * ignored. Chunks are pulled from `input` only as the consumer asks for
  * records, so a file of any size is never held whole.
  *
- * A line that is not JSON is yielded as an `error` record naming its line and
- * the parser's complaint; a line over {@link MAX_NDJSON_LINE_CHARS} likewise
+ * A line that is not JSON, or that holds bytes that are not UTF-8 (never
+ * decoded with U+FFFD in their place), is yielded as an `error` record naming
+ * its line and the reason; a line over {@link MAX_NDJSON_LINE_CHARS} likewise
  * (without being buffered whole). Anything that is JSON is yielded as a
  * `member` for `syncRoster` to validate. A read error throws a
  * {@link CliError} (exit status 2) naming the source and the reason.
@@ -35,8 +37,24 @@ export async function* readNdjsonRoster(
   let line = 0;
   let index = 0;
 
+  const utf8 = new Utf8Lines();
+  const checked = utf8.transform();
+  let pipeError: Error | undefined;
+  pipeline(input, checked, (err) => {
+    if (err) pipeError = err;
+  });
+
   function* lineRecord(text: string): Generator<RosterRecord> {
     line++;
+    if (utf8.takeUpTo(line).length > 0) {
+      yield {
+        kind: 'error',
+        index: index++,
+        line,
+        reason: `line ${line}: not valid UTF-8 text: bytes in another encoding, such as Latin-1 (save the file as UTF-8)`,
+      };
+      return;
+    }
     const body = (line === 1 ? text.replace(/^\uFEFF/, '') : text).replace(/\r$/, '');
     if (body.trim() === '') return;
     let value: unknown;
@@ -57,6 +75,7 @@ export async function* readNdjsonRoster(
 
   function* overlongRecord(): Generator<RosterRecord> {
     line++;
+    utf8.takeUpTo(line);
     yield {
       kind: 'error',
       index: index++,
@@ -66,8 +85,8 @@ export async function* readNdjsonRoster(
   }
 
   try {
-    for await (const chunk of input as AsyncIterable<Buffer | string>) {
-      const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    for await (const chunk of checked as AsyncIterable<Buffer>) {
+      const text = decoder.write(chunk);
       let start = 0;
       let nl = text.indexOf('\n');
       while (nl !== -1) {
@@ -93,12 +112,15 @@ export async function* readNdjsonRoster(
         }
       }
     }
+    if (pipeError !== undefined) throw pipeError;
   } catch (err) {
+    const cause = pipeError ?? err;
     throw new CliError(
-      `cannot read roster ${source}: ${err instanceof Error ? err.message : String(err)}`,
+      `cannot read roster ${source}: ${cause instanceof Error ? cause.message : String(cause)}`,
       ExitCode.Usage,
     );
   } finally {
+    checked.destroy();
     input.destroy();
   }
   const rest = pending + decoder.end();

@@ -1,24 +1,23 @@
-import { expect } from 'chai';
+/** Arbitraries of API response values (valid, nearly valid, anything) for the response codecs' specs. */
 import fc from 'fast-check';
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
-import { Group, GroupPage, SyncRequest, SyncSubmission, toIssues } from '../../lib/codecs';
-import { checkedFirst, envelope } from '../../lib/codecs/common';
-import { unwrapData } from '../../lib/resources/unwrap-data';
+import { Group, GroupPage, SyncRequest, SyncSubmission } from '../../lib/codecs';
+import { toIssues } from '../../lib/codecs/report';
 
 // Valid API values, with extra keys now and then (the API may add fields).
-const extra = fc.dictionary(
+export const extra = fc.dictionary(
   fc.string({ minLength: 1, maxLength: 6 }).map((k) => `x_${k}`),
   fc.jsonValue(),
   {
     maxKeys: 2,
   },
 );
-const withExtra = <A extends object>(arb: fc.Arbitrary<A>): fc.Arbitrary<A> =>
+export const withExtra = <A extends object>(arb: fc.Arbitrary<A>): fc.Arbitrary<A> =>
   fc.tuple(arb, extra).map(([a, more]) => ({ ...more, ...a }));
-const timestamp = fc.option(fc.string(), { nil: null });
+export const timestamp = fc.option(fc.string(), { nil: null });
 
-const group = withExtra(
+export const group = withExtra(
   fc.record({
     id: fc.string(),
     organization_id: fc.string(),
@@ -28,7 +27,7 @@ const group = withExtra(
     updated_at: timestamp,
   }),
 );
-const page = withExtra(
+export const page = withExtra(
   fc.record({
     data: fc.array(group, { maxLength: 5 }),
     pagination: withExtra(
@@ -41,10 +40,10 @@ const page = withExtra(
     ),
   }),
 );
-const submission = withExtra(
+export const submission = withExtra(
   fc.record({ request_id: fc.string(), group_id: fc.string(), accepted_at: fc.string() }),
 );
-const results = withExtra(
+export const results = withExtra(
   fc.record({
     added_group_member_ids: fc.array(fc.string(), { maxLength: 3 }),
     removed_group_member_ids: fc.array(fc.string(), { maxLength: 3 }),
@@ -60,7 +59,7 @@ const results = withExtra(
     ),
   }),
 );
-const request = withExtra(
+export const request = withExtra(
   fc.record({
     request_id: fc.string(),
     group_id: fc.string(),
@@ -71,7 +70,7 @@ const request = withExtra(
 );
 
 /** Replaces the value at one random path of `value` with an arbitrary JSON value. */
-const mutate = (value: unknown): fc.Arbitrary<unknown> =>
+export const mutate = (value: unknown): fc.Arbitrary<unknown> =>
   fc.tuple(fc.nat(), fc.nat(), fc.jsonValue()).map(([i, j, replacement]) => {
     if (value === null || typeof value !== 'object') return replacement;
     const copy = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
@@ -91,7 +90,7 @@ const mutate = (value: unknown): fc.Arbitrary<unknown> =>
   });
 
 /** Valid values, values with one part changed, and any JSON at all. */
-const anyInput = (valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> =>
+export const anyInput = (valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> =>
   fc.oneof(
     valid,
     valid.chain(mutate),
@@ -100,56 +99,13 @@ const anyInput = (valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> =>
   );
 
 /** Two decode results as comparable plain data: the value, or the issues. */
-const comparable = <A>(result: E.Either<t.Errors, A>): unknown =>
+export const comparable = <A>(result: E.Either<t.Errors, A>): unknown =>
   E.isRight(result) ? { right: result.right } : { left: toIssues(result.left) };
 
-const codecs: ReadonlyArray<[string, t.Mixed, fc.Arbitrary<unknown>]> = [
+export const codecs: ReadonlyArray<[string, t.Mixed, fc.Arbitrary<unknown>]> = [
   ['Group', Group, group],
   ['GroupPage', GroupPage, page],
   ['SyncSubmission', SyncSubmission, submission],
   ['SyncRequest', SyncRequest, request],
 ];
 
-describe('checkedFirst', () => {
-  for (const [name, codec, valid] of codecs) {
-    it(`${name}: io-ts decodes every valid value to that very object (so skipping decode when is() holds is sound)`, () => {
-      fc.assert(
-        fc.property(valid, (v) => {
-          const decoded = codec.decode(v);
-          expect(E.isRight(decoded) && decoded.right === v).to.equal(true);
-          expect(codec.is(v)).to.equal(true);
-        }),
-      );
-    });
-
-    it(`${name}: gives the same result as the codec's decode for any input, failures included`, () => {
-      const fast = checkedFirst(codec);
-      expect(fast.name).to.equal(codec.name);
-      fc.assert(
-        fc.property(anyInput(valid), (u) => {
-          expect(comparable(fast.decode(u))).to.deep.equal(comparable(codec.decode(u)));
-        }),
-      );
-    });
-  }
-});
-
-describe('unwrapData', () => {
-  for (const [name, codec, valid] of codecs) {
-    it(`${name}: yields data of { data } exactly as decoding the envelope does, paths prefixed with data`, () => {
-      const unwrap = unwrapData(codec);
-      const wrapped = envelope(codec);
-      fc.assert(
-        fc.property(anyInput(valid.map((data) => ({ data }))), (u) => {
-          const expected = E.map((w: { data: unknown }) => w.data)(wrapped.decode(u));
-          expect(comparable(unwrap.decode(u))).to.deep.equal(comparable(expected));
-        }),
-      );
-    });
-  }
-
-  it('reports a failing field with its data. path', () => {
-    const result = unwrapData(Group).decode({ data: { id: 1 } });
-    expect(E.isLeft(result) && toIssues(result.left).map((i) => i.path)).to.include('data.id');
-  });
-});
