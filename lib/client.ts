@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import * as E from 'fp-ts/Either';
-import { ConfigError, formatIssues, messageOf, registerSecret } from './errors';
+import { ConfigError, formatIssues, messageOf } from './errors';
+import { registerSecret } from './redaction';
 import { makeHttp, type HttpConfig } from './http/http-client';
 import { LOG_LEVELS, makeLog } from './http/log';
 import { headersRecord, isRecord, MAX_DURATION_MS } from './http/validate';

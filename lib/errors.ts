@@ -3,8 +3,15 @@
  * with a literal `_tag`, so both `instanceof` and an exhaustive
  * `switch (err._tag)` work.
  *
+ * Redaction of the API key (the process-wide secret registry) lives in
+ * `./redaction`; it is re-exported here for the modules that import it from
+ * this one.
+ *
  * @packageDocumentation
  */
+import { redact } from './redaction';
+
+export { REDACTED, redact, registerSecret } from './redaction';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -41,45 +48,6 @@ export type ApiErrorTag =
   | 'UnprocessableEntityError'
   | 'RateLimitError'
   | 'InternalServerError';
-
-/** Marker that replaces a secret (the API key) wherever it would appear in an error. */
-export const REDACTED = '[REDACTED]';
-
-const secrets = new Set<string>();
-
-/**
- * Registers a secret that must never appear in an error's message, `String(err)`
- * or `JSON.stringify(err)`. `createClient` registers its API key here.
- *
- * @internal
- */
-export const registerSecret = (secret: string): void => {
-  if (secret.length >= 4) secrets.add(secret);
-};
-
-/**
- * Replaces every registered secret inside `value` (strings, arrays and plain
- * objects, deeply) with {@link REDACTED}.
- *
- * @internal
- */
-export const redact = <A>(value: A): A => redactValue(value, 0) as A;
-
-const redactString = (s: string): string => {
-  let out = s;
-  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-  return out;
-};
-
-const redactValue = (value: unknown, depth: number): unknown => {
-  if (secrets.size === 0) return value;
-  if (typeof value === 'string') return redactString(value);
-  if (depth > 32 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[redactString(k)] = redactValue(v, depth + 1);
-  return out;
-};
 
 // -------------------------------------------------------------------------------------
 // classes

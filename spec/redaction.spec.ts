@@ -5,9 +5,38 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { inspect } from 'node:util';
 import { lastValueFrom } from 'rxjs';
-import { ApiError, REDACTED } from '../lib/errors';
+import { ApiError } from '../lib/errors';
+import { redact, REDACTED, registerSecret } from '../lib/redaction';
 import type { ResponseEvent, RetryEvent } from '../lib/types';
 import { API, KEY, recordingLogger, testClient } from './http/fixtures';
+
+describe('redact', () => {
+  const SECRET = 'vc_redaction_spec_0001';
+  before(() => registerSecret(SECRET));
+
+  it('replaces every registered secret in strings, arrays, objects and keys, deeply, and leaves other values alone', () => {
+    const input = { [`k_${SECRET}`]: [`a ${SECRET} b ${SECRET}`, 1, null, { deep: SECRET }], n: 2 };
+    expect(redact(input)).to.deep.equal({
+      [`k_${REDACTED}`]: [`a ${REDACTED} b ${REDACTED}`, 1, null, { deep: REDACTED }],
+      n: 2,
+    });
+    expect(input[`k_${SECRET}`]![0]).to.contain(SECRET); // not changed in place
+    expect(redact(42)).to.equal(42);
+    expect(redact(undefined)).to.equal(undefined);
+  });
+
+  it('ignores secrets too short to be told from ordinary text', () => {
+    registerSecret('abc');
+    expect(redact('abc abc')).to.equal('abc abc');
+  });
+
+  it('stops at 32 levels instead of overflowing the stack on a deep or cyclic value', () => {
+    const cyclic: Record<string, unknown> = { s: SECRET };
+    cyclic['self'] = cyclic;
+    const out = redact(cyclic) as Record<string, unknown>;
+    expect(out['s']).to.equal(REDACTED);
+  });
+});
 
 describe('the API key, echoed by a server', () => {
   it('appears in no error field, inspect, String, JSON, log line, onResponse or onRetry payload', async () => {

@@ -1,4 +1,4 @@
-import { redact } from '../errors';
+import { redact } from '../redaction';
 import type { Logger, LogLevel } from '../types';
 
 // -------------------------------------------------------------------------------------
