@@ -5,11 +5,11 @@ import { Group, GroupCreateParams, GroupPage, GroupUpdateParams } from '../codec
 import { checkedFirst } from '../codecs/common';
 import { ValidationError } from '../errors';
 import type { Http } from '../http/http-client';
+import { endpoint, route } from '../http/route';
 import {
   decodeInput,
   integerIn,
   paramsObject,
-  pathParam,
   readSafely,
   requestOptions,
   validateAll,
@@ -25,6 +25,8 @@ import { unwrapData } from './unwrap-data';
 
 const GroupData = unwrapData(Group);
 const PageDecoder = checkedFirst(GroupPage);
+const groupsPath = route('/v1/groups');
+const groupPath = route('/v1/groups/{groupId}');
 
 /** Largest page the API serves. */
 export const MAX_PAGE_SIZE = 100;
@@ -71,16 +73,11 @@ const listAllParams = (params: unknown): Validation<{ limit: number; prefetch: n
 export const makeGroups = (http: Http): GroupsResource => {
   const list: GroupsResource['list'] = (params, options) =>
     http.request('GET', 'groups.list', options, () =>
-      E.map((query: { page?: number; limit?: number }) => ({
-        path: '/v1/groups',
-        query,
-        decoder: PageDecoder,
-      }))(listQuery(params)),
+      endpoint(groupsPath({}), PageDecoder, { query: listQuery(params) }),
     );
 
   return {
     list,
-
     listAll: (params, options) =>
       defer(() =>
         pipe(
@@ -96,33 +93,19 @@ export const makeGroups = (http: Http): GroupsResource => {
           ),
         ),
       ),
-
     create: (body, options) =>
       http.request('POST', 'groups.create', options, () =>
-        E.map((b: GroupCreateParams) => ({ path: '/v1/groups', body: b, decoder: GroupData }))(
-          decodeInput(GroupCreateParams, body, 'body'),
-        ),
+        endpoint(groupsPath({}), GroupData, { body: decodeInput(GroupCreateParams, body, 'body') }),
       ),
-
     retrieve: (groupId, options) =>
       http.request('GET', 'groups.retrieve', options, () =>
-        E.map((id: string) => ({ path: `/v1/groups/${id}`, decoder: GroupData }))(
-          pathParam('groupId', groupId),
-        ),
+        endpoint(groupPath({ groupId }), GroupData),
       ),
-
     update: (groupId, body, options) =>
       http.request('PATCH', 'groups.update', options, () =>
-        E.map(({ id, b }: { id: string; b: GroupUpdateParams }) => ({
-          path: `/v1/groups/${id}`,
-          body: b,
-          decoder: GroupData,
-        }))(
-          validateAll({
-            id: pathParam('groupId', groupId),
-            b: decodeInput(GroupUpdateParams, body, 'body'),
-          }),
-        ),
+        endpoint(groupPath({ groupId }), GroupData, {
+          body: decodeInput(GroupUpdateParams, body, 'body'),
+        }),
       ),
   };
 };
