@@ -8,6 +8,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import type { StoredMember } from '../lib/emulator';
 import type { EmulatorCommand, EmulatorReady } from './emulator-process';
 
 /**
@@ -42,6 +43,8 @@ export interface EmulatorProcess extends EmulatorReady {
   setFaults(faults: Extract<EmulatorCommand, { cmd: 'setFaults' }>['faults']): Promise<void>;
   stats(): Promise<unknown>;
   memberCount(groupId: string): Promise<number>;
+  /** The members a group holds (every one: a large answer for a large group). */
+  members(groupId: string): Promise<ReadonlyArray<StoredMember>>;
   stop(): Promise<void>;
 }
 
@@ -76,6 +79,7 @@ export const startEmulatorProcess = async (options: Record<string, unknown>): Pr
     },
     stats: () => call({ cmd: 'stats' }),
     memberCount: async (groupId) => Number(await call({ cmd: 'memberCount', groupId })),
+    members: async (groupId) => (await call({ cmd: 'members', groupId })) as ReadonlyArray<StoredMember>,
     stop: async () => {
       if (stopped) return;
       stopped = true;

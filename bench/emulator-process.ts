@@ -6,7 +6,8 @@
  * JSON line `{ url, apiKey, organizationId, planIds }` on stdout once it
  * listens. When started with an IPC channel (`child_process.fork`), it answers
  * `{ id, cmd: 'setFaults', faults }`, `{ id, cmd: 'stats' }` and
- * `{ id, cmd: 'memberCount', groupId }` and `{ id, cmd: 'stop' }` with `{ id, result }` (or `{ id, error }`).
+ * `{ id, cmd: 'memberCount', groupId }`, `{ id, cmd: 'members', groupId }` and `{ id, cmd: 'stop' }` with
+ * `{ id, result }` (or `{ id, error }`).
  */
 import { startEmulator } from '../lib/emulator';
 import type { Emulator, EmulatorOptions } from '../lib/emulator';
@@ -25,6 +26,7 @@ export type EmulatorCommand =
   | { readonly id: number; readonly cmd: 'setFaults'; readonly faults: Parameters<Emulator['setFaults']>[0] }
   | { readonly id: number; readonly cmd: 'stats' }
   | { readonly id: number; readonly cmd: 'memberCount'; readonly groupId: string }
+  | { readonly id: number; readonly cmd: 'members'; readonly groupId: string }
   | { readonly id: number; readonly cmd: 'stop' };
 
 const main = async (): Promise<void> => {
@@ -54,6 +56,9 @@ const main = async (): Promise<void> => {
           break;
         case 'memberCount':
           reply({ result: emulator.members(message.groupId).length });
+          break;
+        case 'members':
+          reply({ result: emulator.members(message.groupId) });
           break;
         case 'stop':
           void emulator.stop().then(() => {

@@ -4,7 +4,7 @@
  * JSON argument; output: one {@link RosterWorkerOutput} JSON line on stdout.
  */
 import { performance } from 'node:perf_hooks';
-import { createClient, syncRoster } from '../lib';
+import { createClient, fileJournal, syncRoster } from '../lib';
 import type { SyncReport } from '../lib';
 import { validMembers } from './members';
 
@@ -18,6 +18,8 @@ export interface RosterWorkerInput {
   readonly maxMembers: number;
   readonly concurrency: number;
   readonly poll: { readonly initialDelayMs: number; readonly factor: number; readonly maxDelayMs: number };
+  /** A journal file to sync with (`fileJournal`), when set. */
+  readonly journal?: string;
 }
 
 /** What the worker measured. */
@@ -54,6 +56,7 @@ const main = async (): Promise<void> => {
       maxMembers: input.maxMembers,
       concurrency: input.concurrency,
       poll: input.poll,
+      ...(input.journal !== undefined ? { journal: fileJournal(input.journal) } : {}),
     }).subscribe({
       next: (event) => {
         if (event.type === 'done') done = event.report;

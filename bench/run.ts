@@ -1,11 +1,11 @@
 /**
- * `npm run bench`: runs the four benchmarks, prints each target and whether it
+ * `npm run bench`: runs the benchmarks, prints each target and whether it
  * was met, writes `bench/results.json` and renders `docs/benchmarks.md`.
  * Asserts nothing: the exit status is 0 unless a benchmark could not run.
  *
  * Environment: `BENCH_QUICK=1` for a fast smoke run (smaller sizes),
  * `BENCH_RUNS=n` to change the number of runs (default 7, quick 5; roster sync 5),
- * `BENCH_ONLY=paging,roster,validation` to run a subset (results of the
+ * `BENCH_ONLY=http,roster,validation,realistic,resume` to run a subset (results of the
  * others are kept from the previous `bench/results.json`).
  */
 import * as fs from 'node:fs';
@@ -17,10 +17,12 @@ import type { BenchResult } from './harness';
 import { runHttpBenches } from './http-benches';
 import { machineInfo, renderDocs, repoRoot, writeJson } from './report';
 import type { BenchFile } from './report';
+import { runRealisticBench } from './realistic-bench';
+import { runResumeBench } from './resume-bench';
 import { runRosterBench } from './roster-bench';
 import { runValidationBench } from './validation-bench';
 
-const ALL = ['http', 'roster', 'validation'] as const;
+const ALL = ['http', 'roster', 'validation', 'realistic', 'resume'] as const;
 type Part = (typeof ALL)[number];
 
 const main = async (): Promise<void> => {
@@ -45,10 +47,12 @@ const main = async (): Promise<void> => {
   await run('validation', () => runValidationBench(mode));
   await run('http', () => runHttpBenches(mode));
   await run('roster', () => runRosterBench(mode));
+  await run('realistic', () => runRealisticBench(mode));
+  await run('resume', () => runResumeBench(mode));
 
   clearInterval(sampler);
   const file = path.join(repoRoot(), 'bench', 'results.json');
-  const order = ['auto-paging', 'per-call-overhead', 'roster-sync', 'validation-batching'];
+  const order = ['auto-paging', 'per-call-overhead', 'roster-sync', 'validation-batching', 'realistic-sync', 'journal'];
   const previous = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as BenchFile) : undefined;
   const kept =
     only.length > 0 && previous !== undefined && previous.mode === (mode.quick ? 'quick' : 'full')

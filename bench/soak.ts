@@ -1,13 +1,16 @@
 /**
- * `npm run soak`: 200,000 members through `syncRoster` into an emulator with
- * faults on (10% 5xx, 5% dropped connections, 5% 429, latency jitter),
- * concurrency 8, then checks the invariants against ground truth the roster
- * generator knows independently of the library:
+ * `npm run soak`: 200,000 members through `syncRoster` with its default flow
+ * control (adaptive concurrency, learned polling) into an emulator in a
+ * separate process, rate-limited (a token bucket of 20 requests/s, burst 10,
+ * whole-second `Retry-After`) and with faults on top (10% 5xx, 5% dropped
+ * connections, 5% injected 429, latency jitter), then checks the invariants
+ * against ground truth the roster generator knows independently of the library:
  *
  * 1. every member is accounted for exactly once (`read === invalid + failed + synced`,
  *    and per source index / reference_id);
  * 2. the emulator's group equals the valid input (field by field, normalised);
- * 3. no batch was processed twice (`stats().duplicateBatches === 0`).
+ * 3. no batch was processed twice (`stats().duplicateBatches === 0`);
+ * 4. no batch failed: 0 members failed but those the server itself rejects.
  *
  * A batch reported `failed` after all retries may still have been processed by
  * the server (a connection dropped after the request took effect, then every
@@ -19,8 +22,8 @@ import * as path from 'node:path';
 import { lastValueFrom } from 'rxjs';
 import { createClient, syncRoster } from '../lib';
 import type { FailedEvent, RetryReason, SyncReport } from '../lib';
-import { startEmulator } from '../lib/emulator';
-import type { FaultOptions, StoredMember } from '../lib/emulator';
+import type { EmulatorStats, FaultOptions, RateLimitOptions, StoredMember } from '../lib/emulator';
+import { startEmulatorProcess } from './child';
 import { expectedMember, referenceId, soakKind, soakMembers, soakPlan } from './members';
 import type { ExpectedMember } from './members';
 import { machineInfo, renderDocs, repoRoot, writeJson } from './report';
@@ -28,8 +31,8 @@ import type { SoakFile } from './report';
 import { say } from './harness';
 
 const SIZE = Number(process.env.SOAK_MEMBERS ?? '') || 200_000;
-const CONCURRENCY = 8;
 const MAX_MEMBERS = 1000;
+const RATE_LIMIT: RateLimitOptions = { requestsPerSecond: 20, burst: 10 };
 const FAULTS: FaultOptions = {
   seed: 20260115,
   errorRate: 0.1,
@@ -43,7 +46,6 @@ const PROCESSING_DELAY_MS = 100;
 const MAX_RETRIES = Number(process.env.SOAK_MAX_RETRIES ?? '') || 8;
 /** Overrides (`SOAK_MEMBERS`, `SOAK_MAX_RETRIES`) are for trying the checks out; their results are not recorded. */
 const OVERRIDDEN = process.env.SOAK_MEMBERS !== undefined || process.env.SOAK_MAX_RETRIES !== undefined;
-const POLL = { initialDelayMs: 100, factor: 2, maxDelayMs: 1000 };
 const TIME_LIMIT_S = 600;
 
 interface Invariant {
@@ -76,7 +78,11 @@ const sameMember = (stored: StoredMember, expected: ExpectedMember): string | un
 const main = async (): Promise<number> => {
   const started = new Date();
   const t0 = performance.now();
-  const emu = await startEmulator({ processingDelayMs: PROCESSING_DELAY_MS, maxMembersPerSync: MAX_MEMBERS });
+  const emu = await startEmulatorProcess({
+    processingDelayMs: PROCESSING_DELAY_MS,
+    maxMembersPerSync: MAX_MEMBERS,
+    rateLimit: RATE_LIMIT,
+  });
   const retries: Partial<Record<RetryReason, number>> = {};
   const client = createClient({
     apiKey: emu.apiKey,
@@ -89,8 +95,8 @@ const main = async (): Promise<number> => {
   });
   try {
     const group = await lastValueFrom(client.groups.create({ name: 'Soak', external_reference_id: 'soak' }));
-    emu.setFaults(FAULTS);
-    say(`soak: ${SIZE.toLocaleString('en-US')} members into ${group.id}, faults ${JSON.stringify(FAULTS)}`);
+    await emu.setFaults(FAULTS);
+    say(`soak: ${SIZE.toLocaleString('en-US')} members into ${group.id}, rate limit ${JSON.stringify(RATE_LIMIT)}, faults ${JSON.stringify(FAULTS)}`);
 
     // ---- run --------------------------------------------------------------------------
     const invalidIndexes: number[] = [];
@@ -101,11 +107,7 @@ const main = async (): Promise<number> => {
     let lastProgress = 0;
     let report: SyncReport | undefined;
     await new Promise<void>((resolve, reject) => {
-      syncRoster(client, group.id, soakMembers(SIZE, emu.planIds), {
-        concurrency: CONCURRENCY,
-        maxMembers: MAX_MEMBERS,
-        poll: POLL,
-      }).subscribe({
+      syncRoster(client, group.id, soakMembers(SIZE, emu.planIds), { maxMembers: MAX_MEMBERS }).subscribe({
         next: (e) => {
           switch (e.type) {
             case 'invalid':
@@ -144,8 +146,8 @@ const main = async (): Promise<number> => {
     const elapsedS = (performance.now() - t0) / 1000;
     if (report === undefined) throw new Error('syncRoster completed without a done event');
     const r: SyncReport = report;
-    emu.setFaults(undefined);
-    const stats = emu.stats();
+    await emu.setFaults(undefined);
+    const stats = (await emu.stats()) as EmulatorStats;
 
     // ---- ground truth ---------------------------------------------------------------
     const expectedInvalid = new Set<number>();
@@ -216,7 +218,7 @@ const main = async (): Promise<number> => {
     // ---- the group ------------------------------------------------------------------
     const stored = new Map<string, StoredMember>();
     let storedTwice = 0;
-    for (const m of emu.members(group.id)) {
+    for (const m of await emu.members(group.id)) {
       if (stored.has(m.reference_id)) storedTwice++;
       stored.set(m.reference_id, m);
     }
@@ -253,6 +255,17 @@ const main = async (): Promise<number> => {
       stats.duplicateBatches === 0,
       `duplicateBatches ${stats.duplicateBatches}, batches accepted ${stats.batchesAccepted}, processed ${stats.batchesProcessed}, idempotent replays ${stats.idempotentReplays}`,
     );
+    check(
+      'no batch failed: 0 members failed but those the server rejects',
+      failedBatches.length === 0 && r.failed === serverFailed.size,
+      `${failedBatches.length} failed batches; failed ${r.failed} = ${serverFailed.size} server failures (unknown plans)`,
+    );
+    const rateLimited = Object.values(stats.byRoute).reduce((n, byStatus) => n + (byStatus['429'] ?? 0), 0);
+    check(
+      'the rate limit was reached',
+      rateLimited > 0,
+      `${rateLimited} requests answered 429 (${((rateLimited / stats.requests) * 100).toFixed(1)}% of ${stats.requests})`,
+    );
     check('finished within 10 minutes', elapsedS < TIME_LIMIT_S, `${elapsedS.toFixed(1)} s`);
 
     // ---- output -------------------------------------------------------------------
@@ -263,14 +276,15 @@ const main = async (): Promise<number> => {
       machine: machineInfo(),
       settings: {
         members: SIZE,
-        concurrency: CONCURRENCY,
+        concurrency: 'default (adaptive)',
         maxMembers: MAX_MEMBERS,
         maxRetries: MAX_RETRIES,
         'client timeoutMs': 10_000,
-        poll: `initialDelayMs ${POLL.initialDelayMs}, factor ${POLL.factor}, maxDelayMs ${POLL.maxDelayMs}`,
+        poll: 'default (learned)',
         processingDelayMs: PROCESSING_DELAY_MS,
+        'rate limit': JSON.stringify(RATE_LIMIT),
         faults: JSON.stringify(FAULTS),
-        'emulator': 'in this process',
+        emulator: 'a separate process',
       },
       report: {
         read: r.read,

@@ -35,7 +35,8 @@ export type VitableErrorTag =
   | 'TimeoutError'
   | 'AbortError'
   | 'DecodeError'
-  | 'PollTimeoutError';
+  | 'PollTimeoutError'
+  | 'JournalError';
 
 /** The `_tag`s of {@link ApiError} and its per-status subclasses. */
 export type ApiErrorTag =
@@ -350,6 +351,35 @@ export class PollTimeoutError extends VitableError {
     this.groupId = redact(groupId);
     this.requestId = redact(requestId);
     this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+* A sync journal that is corrupt or belongs to another sync: a record that is
+ * not JSON or not a journal record, records out of order, a journal of another
+ * group or other batch options, or a roster whose batches differ from the
+ * recorded ones. `record` is the position of the offending record (1-based;
+ * for a file journal, its line number) when one record is at fault.
+ *
+ * @example
+ * import { JournalError } from 'vitable-connect-rx';
+ *
+ * sync$.subscribe({
+ *   error: (err: unknown) => {
+ *     if (err instanceof JournalError) console.error(`journal record ${err.record ?? '-'}: ${err.message}`);
+ *   },
+ * });
+ */
+export class JournalError extends VitableError {
+  override readonly _tag = 'JournalError' as const;
+  /** 1-based position of the offending record (a file journal's line number), when one record is at fault. */
+  readonly record: number | undefined;
+  constructor(message: string, options?: { readonly record?: number; readonly cause?: unknown }) {
+    super(
+      options?.record !== undefined ? `sync journal, record ${options.record}: ${message}` : `sync journal: ${message}`,
+      options?.cause !== undefined ? { cause: options.cause } : undefined,
+    );
+    this.record = options?.record;
   }
 }
 

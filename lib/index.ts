@@ -41,6 +41,7 @@ export {
   AbortError,
   DecodeError,
   PollTimeoutError,
+  JournalError,
   REDACTED,
   apiErrorFor,
 } from './errors';
@@ -71,6 +72,7 @@ export type {
   FailedEvent,
   ProgressEvent,
   DoneEvent,
+  ResumedEvent,
 } from './pipelines/sync-events';
 export { toSyncBatches } from './operators/to-sync-batches';
 export type { ToSyncBatchesOptions } from './operators/to-sync-batches';
@@ -80,3 +82,6 @@ export { syncRoster } from './pipelines/sync-roster';
 export type { SyncRosterOptions, RosterSource } from './pipelines/sync-roster';
 export { createClient } from './client';
 export { toEither } from './operators/to-either';
+export { fileJournal } from './journal/file-journal';
+export type { FileJournal, FileJournalOptions } from './journal/file-journal';
+export type { SyncJournal } from './journal/sync-journal';

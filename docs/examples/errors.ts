@@ -40,6 +40,8 @@ const advice = (tag: VitableErrorTag): string => {
       return 'the server answered something unexpected';
     case 'PollTimeoutError':
       return 'resume polling later with its groupId and requestId';
+    case 'JournalError':
+      return 'the sync journal is corrupt or belongs to another sync: see the record it names';
     case 'VitableError':
       return 'something else went wrong';
   }

@@ -1,12 +1,9 @@
 import { isLeft } from 'fp-ts/Either';
 import { MemberInput, toIssues } from '../codecs';
 import { formatIssues, type Issue } from '../errors';
-import {
-  DEFAULT_MAX_BYTES,
-  ENVELOPE_BYTES,
-  memberBytes,
-  oversizeMessage,
-} from '../operators/to-sync-batches';
+import { memberBytes } from '../pipelines/member-bytes';
+import { DEFAULT_MAX_BYTES, oversizeMessage } from '../pipelines/resolve-batch-options';
+import { ENVELOPE_BYTES } from '../pipelines/sync-batcher';
 import type { MemberFailure } from '../pipelines/sync-events';
 import type { RosterRecord } from './roster/roster-record';
 

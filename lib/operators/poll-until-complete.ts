@@ -1,6 +1,8 @@
 import {
   asyncScheduler,
+  catchError,
   defer,
+  of,
   mergeMap,
   Observable,
   switchMap,
@@ -11,14 +13,15 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import type { SyncRequest, SyncSubmission } from '../codecs';
-import { PollTimeoutError, ValidationError, type Issue } from '../errors';
-import type { VitableConnect } from '../types';
+import { ApiError, ConnectionError, PollTimeoutError, TimeoutError, ValidationError, type Issue } from '../errors';
+import { isDurationMs, readOptions, shown } from '../pipelines/read-options';
+import type { RequestOptions, VitableConnect } from '../types';
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-/** Options of {@link pollUntilComplete}. Every one is optional. */
+/** Options of {@link pollUntilComplete}. Every one is optional; every duration is a number of ms up to 2147483647. */
 export interface PollOptions {
   /** Wait before the first poll, in ms (default 1000). */
   readonly initialDelayMs?: number;
@@ -41,9 +44,12 @@ export type ResolvedPollOptions = Required<PollOptions>;
 // utils
 // -------------------------------------------------------------------------------------
 
+const POLL_KEYS = ['initialDelayMs', 'factor', 'maxDelayMs', 'timeoutMs', 'scheduler', 'random'] as const;
+
 /**
- * Checks polling options and fills in the defaults; bad values throw a
- * {@link ValidationError} naming each one.
+ * Checks polling options and fills in the defaults; bad values (and options
+ * or getters that cannot be read) throw a {@link ValidationError} naming each
+ * one. Each option is read once. Durations are at most 2147483647 ms.
  *
  * @example
  * // internal (lib/operators/poll-until-complete.ts)
@@ -51,30 +57,53 @@ export type ResolvedPollOptions = Required<PollOptions>;
  *
  * @internal
  */
-export const resolvePollOptions = (options: PollOptions = {}, context = 'pollUntilComplete options'): ResolvedPollOptions => {
-  const resolved: ResolvedPollOptions = {
-    initialDelayMs: options.initialDelayMs ?? 1000,
-    factor: options.factor ?? 2,
-    maxDelayMs: options.maxDelayMs ?? 30_000,
-    timeoutMs: options.timeoutMs ?? 900_000,
-    scheduler: options.scheduler ?? asyncScheduler,
-    random: options.random ?? Math.random,
-  };
-  const issues: Issue[] = [];
+export const resolvePollOptions = (options?: PollOptions, context = 'pollUntilComplete options'): ResolvedPollOptions => {
+  const { values, issues: unread } = readOptions(options, POLL_KEYS);
+  const issues: Issue[] = [...unread];
+  const given = values as Partial<Record<keyof PollOptions, unknown>>;
   const check = (path: keyof PollOptions, ok: boolean, rule: string): void => {
-    if (!ok) issues.push({ path, message: `${rule}, got ${String(options[path])}` });
+    if (!ok) issues.push({ path, message: `${rule}, got ${shown(given[path])}` });
   };
-  const { initialDelayMs, factor, maxDelayMs, timeoutMs } = resolved;
-  check('initialDelayMs', isFiniteAtLeast(initialDelayMs, 0), 'must be a number of ms, 0 or more');
-  check('factor', isFiniteAtLeast(factor, 1), 'must be a number, 1 or more');
-  check('maxDelayMs', isFiniteAtLeast(maxDelayMs, 0), 'must be a number of ms, 0 or more');
-  check('timeoutMs', isFiniteAtLeast(timeoutMs, 0) && timeoutMs > 0, 'must be a number of ms above 0');
-  if (typeof resolved.random !== 'function') issues.push({ path: 'random', message: 'must be a function' });
+  const initialDelayMs = given.initialDelayMs ?? 1000;
+  const factor = given.factor ?? 2;
+  const maxDelayMs = given.maxDelayMs ?? 30_000;
+  const timeoutMs = given.timeoutMs ?? 900_000;
+  const scheduler = given.scheduler ?? asyncScheduler;
+  const random = given.random ?? Math.random;
+  check('initialDelayMs', isDurationMs(initialDelayMs, 0), 'must be a number of ms from 0 to 2147483647');
+  check('factor', typeof factor === 'number' && Number.isFinite(factor) && factor >= 1, 'must be a number, 1 or more');
+  check('maxDelayMs', isDurationMs(maxDelayMs, 0), 'must be a number of ms from 0 to 2147483647');
+  check('timeoutMs', isDurationMs(timeoutMs, 0) && timeoutMs > 0, 'must be a number of ms above 0, at most 2147483647');
+  if (typeof random !== 'function') issues.push({ path: 'random', message: 'must be a function' });
+  if (typeof scheduler !== 'object' || scheduler === null || typeof (scheduler as SchedulerLike).schedule !== 'function')
+    issues.push({ path: 'scheduler', message: 'must be an RxJS scheduler' });
   if (issues.length > 0) throw new ValidationError(context, issues);
-  return resolved;
+  return {
+    initialDelayMs: initialDelayMs as number,
+    factor: factor as number,
+    maxDelayMs: maxDelayMs as number,
+    timeoutMs: timeoutMs as number,
+    scheduler: scheduler as SchedulerLike,
+    random: random as () => number,
+  };
 };
 
-const isFiniteAtLeast = (n: unknown, min: number): boolean => typeof n === 'number' && Number.isFinite(n) && n >= min;
+/**
+ * True for a poll failure worth another poll: no answer (connection, timeout)
+ * or 408, 409, 429 and >= 500. Anything else (400, 401, 403, 404, 422, a body
+ * that does not decode) ends polling.
+ *
+ * @example
+ * // internal (lib/operators/poll-until-complete.ts)
+ * isTransientPollError(new ConnectionError({ method: 'GET', path: '/v1/groups' }, 'reset')); // true
+ *
+ * @internal
+ */
+export const isTransientPollError = (error: unknown): boolean => {
+  if (error instanceof ConnectionError || error instanceof TimeoutError) return true;
+  if (error instanceof ApiError) return error.status === 408 || error.status === 409 || error.status === 429 || error.status >= 500;
+  return false;
+};
 
 /**
  * The wait before poll `n` (0-based): `initialDelayMs` for the first, then
@@ -92,7 +121,9 @@ export const pollDelay = (n: number, o: ResolvedPollOptions): number =>
     : Math.min(o.initialDelayMs * Math.pow(o.factor, n), o.maxDelayMs) * (1 - 0.25 * o.random());
 
 /**
- * Polls one accepted sync request until `completed_at` is set.
+ * Polls one accepted sync request until `completed_at` is set. A poll that
+ * fails transiently ({@link isTransientPollError}) counts as "not yet": the
+ * next poll comes on the same schedule, until `timeoutMs`.
  *
  * @example
  * // internal (lib/operators/poll-until-complete.ts)
@@ -104,12 +135,13 @@ export const pollRequest = (
   client: VitableConnect,
   submission: SyncSubmission,
   o: ResolvedPollOptions,
+  requestOptions?: RequestOptions,
 ): Observable<SyncRequest> => {
   const { group_id: groupId, request_id: requestId } = submission;
   const attempt = (n: number): Observable<SyncRequest> =>
     timer(pollDelay(n, o), o.scheduler).pipe(
-      switchMap(() => client.members.sync.retrieve(groupId, requestId)),
-      switchMap((request) => (request.completed_at != null ? [request] : defer(() => attempt(n + 1)))),
+      switchMap(() => retrieveOrRetry(client, groupId, requestId, requestOptions)),
+      switchMap((request) => (request !== NOT_YET && request.completed_at != null ? [request] : defer(() => attempt(n + 1)))),
     );
   return attempt(0).pipe(
     timeout({
@@ -120,6 +152,28 @@ export const pollRequest = (
   );
 };
 
+/** What a transiently failed poll stands for: "not completed yet". @internal */
+export const NOT_YET = Symbol('not yet');
+
+/**
+ * One poll: the request, or {@link NOT_YET} when it failed transiently.
+ *
+ * @example
+ * // internal (lib/operators/poll-until-complete.ts)
+ * retrieveOrRetry(client, 'grp_1', 'grpmsr_1').subscribe((r) => r === NOT_YET || console.log(r.completed_at));
+ *
+ * @internal
+ */
+export const retrieveOrRetry = (
+  client: VitableConnect,
+  groupId: string,
+  requestId: string,
+  requestOptions?: RequestOptions,
+): Observable<SyncRequest | typeof NOT_YET> =>
+  defer(() => client.members.sync.retrieve(groupId, requestId, requestOptions)).pipe(
+    catchError((e: unknown) => (isTransientPollError(e) ? of(NOT_YET) : throwError(() => e))),
+  );
+
 // -------------------------------------------------------------------------------------
 // operator
 // -------------------------------------------------------------------------------------
@@ -128,18 +182,30 @@ export const pollRequest = (
  * Polls each accepted sync batch until the server has processed it, then emits
  * the final {@link SyncRequest} (with `completed_at` and `results`).
  *
+ * ```text
+ * submissions:  --a-----------b------------|
+ * polls of a:     ·1s·p·2s··p·4s····P                 (p: still processing, P: completed)
+ * polls of b:                   ·1s·x·2s··P           (x: a 503 or a dropped connection: polled again)
+ * result:       --------------------A----------B-|
+ * ```
+ *
  * The first poll comes `initialDelayMs` after the submission arrives; poll `n`
  * then waits `min(initialDelayMs * factor^n, maxDelayMs) * (1 - 0.25 * random())`
  * (jittered exponential backoff). Each poll is `client.members.sync.retrieve`,
- * so transient HTTP failures go through the client's own retries; an error left
- * after them ends polling with that error. Past `timeoutMs` (counted from the
- * submission's arrival) it errors with a {@link PollTimeoutError} carrying
- * `groupId` and `requestId`, so the request can be resumed later.
+ * with the client's own retries; a poll that still fails **transiently**
+ * (connection, timeout, 408, 409, 429, >= 500) counts as "not yet" and the next
+ * poll comes on the same schedule, beyond `maxRetries`: a batch the server
+ * accepted is never given up because one poll failed. A non-retryable answer
+ * (400, 401, 403, 404, 422, an undecodable body) ends polling with that error.
+ * Past `timeoutMs` (counted from the submission's arrival) it errors with a
+ * {@link PollTimeoutError} carrying `groupId` and `requestId`, so the request
+ * can be resumed later.
  *
  * Several submissions are polled **concurrently** (`mergeMap`): each gets its own
  * schedule and timeout, and results come out in completion order. Unsubscribing
  * cancels pending waits and aborts an in-flight poll. `scheduler` and `random`
- * are for tests.
+ * are for tests. Bad options (a duration over 2147483647 ms, a getter that
+ * throws, `null`) throw a `ValidationError` when the operator is created.
  *
  * @example
  * import { createClient, pollUntilComplete } from 'vitable-connect-rx';
@@ -157,7 +223,7 @@ export const pollRequest = (
  */
 export const pollUntilComplete = (
   client: VitableConnect,
-  options: PollOptions = {},
+  options?: PollOptions,
 ): OperatorFunction<SyncSubmission, SyncRequest> => {
   const resolved = resolvePollOptions(options);
   return (source) => source.pipe(mergeMap((submission) => pollRequest(client, submission, resolved)));

@@ -31,7 +31,7 @@ export interface SubmittedEvent {
   readonly size: number;
 }
 
-/** A batch the server finished processing. */
+/** A batch the server finished processing (reasons from the server are redacted: the API key never appears). */
 export interface CompletedEvent {
   readonly type: 'completed';
   readonly request: SyncRequest;
@@ -43,13 +43,34 @@ export interface CompletedEvent {
   readonly size: number;
 }
 
-/** A batch that could not be submitted or polled after all retries. */
+/** A batch that could not be submitted or confirmed after all retries. */
 export interface FailedEvent {
   readonly type: 'failed';
   readonly referenceIds: ReadonlyArray<string>;
   readonly error: VitableError;
-  /** The sync request id, when the batch was accepted before polling failed. */
+  /** The sync request id, when the server accepted the batch (202) before polling failed. */
   readonly requestId?: string;
+  /**
+   * True when the server may have applied the batch: it answered 202, or the
+   * submit was lost in a dropped connection, a timeout, a 409 or a 5xx. Then the
+   * failures' reason says so and names the request id where known.
+   */
+  readonly mayHaveApplied: boolean;
+}
+
+/**
+ * The first event of a sync that resumes from a journal holding an earlier
+ * run: counts of the batches the journal knows of (the rest of the roster is
+ * read again and batched as before).
+ */
+export interface ResumedEvent {
+  readonly type: 'resumed';
+  /** Batches completed in an earlier run: not sent again, their outcome comes from the journal. */
+  readonly completed: number;
+  /** Batches the server may hold (being sent, accepted, or failed after it may have applied them): polled or sent again with their key. */
+  readonly inFlight: number;
+  /** Batches recorded that never reached the server: sent again with their key. */
+  readonly unsent: number;
 }
 
 /** Running totals, at most every 250 ms and after each batch. */
@@ -93,6 +114,7 @@ export interface DoneEvent {
 
 /** Everything `syncRoster` emits. */
 export type SyncEvent =
+  | ResumedEvent
   | InvalidEvent
   | SubmittedEvent
   | CompletedEvent

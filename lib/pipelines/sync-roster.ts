@@ -1,120 +1,31 @@
 import { isLeft } from 'fp-ts/Either';
-import { asyncScheduler, Observable, Subscription, tap, type SchedulerLike } from 'rxjs';
-import { MemberInput, toIssues, type SyncRequest } from '../codecs';
-import {
-  formatIssues,
-  PollTimeoutError,
-  toVitableError,
-  ValidationError,
-  VitableError,
-  type Issue,
-} from '../errors';
-import { pollUntilComplete, type PollOptions } from '../operators/poll-until-complete';
-import {
-  isPositiveInteger,
-  memberBytes,
-  oversizeMessage,
-  resolveBatchOptions,
-  SyncBatcher,
-  type ToSyncBatchesOptions,
-} from '../operators/to-sync-batches';
+import { Observable, Subscription } from 'rxjs';
+import { JournalError, toVitableError, ValidationError, VitableError } from '../errors';
+import { JournalRecorder } from '../journal/journal-recorder';
+import { openJournal } from '../journal/journal-session';
+import { resumeCounts } from '../journal/journal-state';
 import type { VitableConnect } from '../types';
-import { ReferenceIdSet } from './reference-id-set';
-import { PENDING, rosterReader, type Pulled, type RosterSource } from './roster-source';
-import type { MemberFailure, ProgressEvent, SyncEvent, SyncReport } from './sync-events';
+import { Admission } from './admission';
+import { DispatchEngine, type BatchOutcome, type DispatchSettings } from './dispatch-engine';
+import { resolveSyncOptions, type SyncSettings } from './resolve-sync-options';
+import { RosterBatcher, type ClosedBatch, type SentBatch } from './roster-batcher';
+import { PENDING, type Pulled, type RosterSource } from './roster-source';
+import { SyncLedger } from './sync-ledger';
+import type { SyncEvent } from './sync-events';
 
 export type { RosterSource } from './roster-source';
+export type { SyncRosterOptions } from './resolve-sync-options';
+import type { SyncRosterOptions } from './resolve-sync-options';
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-/** Options of {@link syncRoster}. Every one is optional. */
-export interface SyncRosterOptions extends ToSyncBatchesOptions {
-  /** Most batches submitted but not yet completed or failed (default 4). A positive integer. */
-  readonly concurrency?: number;
-  /** How each batch is polled, as {@link pollUntilComplete} (its `scheduler` and `random` default to the ones below). */
-  readonly poll?: PollOptions;
-  /**
-   * Stop at the first batch that fails after all retries (default false): no
-   * more members are read or submitted, the batches already submitted are
-   * polled to the end, `done` is emitted with the full report, then the
-   * Observable errors with that batch's error.
-   */
-  readonly failFast?: boolean;
-  /** For tests: the scheduler of polling waits and of the clock (default `asyncScheduler`). */
-  readonly scheduler?: SchedulerLike;
-  /** For tests: the source of polling jitter (default `Math.random`). */
-  readonly random?: () => number;
-  /** For tests: the clock, in ms since the epoch (default `scheduler.now()`). */
-  readonly now?: () => number;
-}
-
-/** Default {@link SyncRosterOptions.concurrency}. */
+/** Default {@link SyncRosterOptions.concurrency} where it starts (it adapts unless given). */
 export const DEFAULT_CONCURRENCY = 4;
 
 /** Progress is emitted at most this often while members are read (and after each batch). */
 export const PROGRESS_INTERVAL_MS = 250;
-
-/**
- * What a batch keeps once its members are handed to `submit`: for each member
- * in batch order, its handle in the set of accepted `reference_id`s (which
- * gives the id back) and its position in the source: enough for `completed`,
- * `failed` and the failures list, in two numbers a member, off the heap. The
- * member objects and their strings are left to the request, which needs them
- * only until its body is sent.
- */
-interface SentBatch {
-  readonly size: number;
-  /** `[handle, index, handle, index, …]`. */
-  readonly entries: Float64Array;
-}
-
-// -------------------------------------------------------------------------------------
-// utils
-// -------------------------------------------------------------------------------------
-
-const referenceIdOf = (value: unknown): string | undefined => {
-  if (value === null || typeof value !== 'object') return undefined;
-  const ref = (value as { reference_id?: unknown }).reference_id;
-  return typeof ref === 'string' && ref.trim().length > 0 ? ref : undefined;
-};
-
-const resolveOptions = (groupId: unknown, members: unknown, options: SyncRosterOptions) => {
-  const issues: Issue[] = [];
-  let batch = { maxMembers: 0, maxBytes: 0 };
-  try {
-    batch = resolveBatchOptions(options, 'syncRoster options');
-  } catch (e) {
-    if (e instanceof ValidationError) issues.push(...e.issues);
-    else throw e;
-  }
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  if (!isPositiveInteger(concurrency))
-    issues.push({ path: 'concurrency', message: `must be a positive integer, got ${String(concurrency)}` });
-  if (options.failFast !== undefined && typeof options.failFast !== 'boolean')
-    issues.push({ path: 'failFast', message: `must be a boolean, got ${String(options.failFast)}` });
-  if (typeof groupId !== 'string' || groupId.trim().length === 0)
-    issues.push({ path: 'groupId', message: 'must be a non-empty group id' });
-  const reader = rosterReader(members);
-  if (!reader) issues.push({ path: 'members', message: 'must be an Observable, an Iterable or an AsyncIterable' });
-  if (issues.length > 0 || !reader) throw new ValidationError('syncRoster', issues);
-
-  const scheduler = options.scheduler ?? asyncScheduler;
-  const poll: PollOptions = {
-    ...options.poll,
-    scheduler: options.poll?.scheduler ?? scheduler,
-    ...((options.poll?.random ?? options.random) ? { random: options.poll?.random ?? options.random } : {}),
-  };
-  return {
-    ...batch,
-    concurrency,
-    failFast: options.failFast ?? false,
-    poll,
-    now: options.now ?? (() => scheduler.now()),
-    reader,
-  };
-};
 
 // -------------------------------------------------------------------------------------
 // pipeline
@@ -126,27 +37,36 @@ const resolveOptions = (groupId: unknown, members: unknown, options: SyncRosterO
  * Pipeline: read → validate (the `MemberInput` codec) → de-duplicate by
  * `reference_id` → batch (`maxMembers`, `maxBytes`) → submit → poll → report.
  *
- * - **Validation.** A member that fails the codec becomes an `invalid` event
+ * - **Validation.** A member that fails the codec, or cannot be read at all (a
+ *   throwing getter, a Proxy whose traps throw), becomes an `invalid` event
  *   with its issues and its `index` (position in the source). So does a member
  *   whose `reference_id` was already taken by an earlier *valid* member of this
  *   roster (the first valid occurrence wins and is sent once; an earlier invalid
  *   occurrence does not block a later valid one), and a member too large for a
  *   batch of its own (`maxBytes`). Only the set of accepted `reference_id`s (kept off the heap, about 20 bytes a short id, see `ReferenceIdSet`) is
  *   kept in memory for this, plus the failures list.
- * - **Back-pressure.** At most `concurrency` batches are submitted but not yet
- *   completed or failed; the source is read only while there is room, so the
- *   members read ahead of the completed batches stay within
- *   `concurrency × maxMembers` plus the batch being filled. Iterables and
+ * - **Flow control.** At most `concurrency` batches are submitted but not yet
+ *   completed or failed. By default that number adapts (it grows while the
+ *   server accepts batches quickly and shrinks when submits stretch or fail)
+ *   and each batch's first poll comes at about the processing time seen so
+ *   far; an explicit `concurrency` or `poll` fixes either. The source is read
+ *   only while there is room, so the members read ahead of the completed
+ *   batches stay within the current concurrency × `maxMembers` plus the batch
+ *   being filled. Iterables and
  *   AsyncIterables (Node object streams included) are pulled one `next()` at a
  *   time. An Observable cannot be paused: it is subscribed when the first member
  *   is needed and what it emits ahead of the reads is buffered (bounded only by
  *   how much faster it is than the API), so prefer an AsyncIterable for huge
  *   sources.
- * - **Failures.** A batch whose submit or polling fails after the client's
- *   retries emits `failed` with all its `reference_id`s; its members count as
- *   failed (stage `'request'`; on a `PollTimeoutError` the reason names the
- *   request id to resume, as the server may still process it). Other batches go
- *   on unless `failFast` (see {@link SyncRosterOptions.failFast}). If the source
+ * - **Failures.** A batch whose submit fails after the client's retries, or
+ *   whose polling ends (a non-retryable answer, or `PollTimeoutError`: polls
+ *   that fail transiently are tried again), emits `failed` with all its
+ *   `reference_id`s, its `requestId` when the server had accepted it, and
+ *   `mayHaveApplied` (true after a 202, or when the submit was lost in a dropped
+ *   connection, a timeout or a 5xx); its members count as failed (stage
+ *   `'request'`, the reason saying whether the server may have applied them and
+ *   naming the request id to check). Other batches go on unless `failFast`
+ *   (see {@link SyncRosterOptions.failFast}). If the source
  *   itself errors, reading stops, the open batch is reported failed unsent, the
  *   batches in flight finish, `done` is emitted, then the Observable errors with
  *   the source's error.
@@ -154,11 +74,23 @@ const resolveOptions = (groupId: unknown, members: unknown, options: SyncRosterO
  *   most every 250 ms while reading, and after each batch), and finally `done`
  *   with a {@link SyncReport} in which `read === invalid + failed + synced` and
  *   `failures` lists each invalid or failed member once.
+ * - **Journal.** With `journal` (`fileJournal(path)` or any `SyncJournal`)
+ *   each batch is recorded before it is sent (its sequence number,
+ *   `Idempotency-Key` and members' digest), after the 202 and after it ends.
+ *   The same call with the same journal resumes: `resumed` is the first
+ *   event, the roster is read again and batched identically, completed
+ *   batches are not sent (their outcome comes from the journal), accepted
+ *   ones are polled, the others are sent again with their recorded key. A
+ *   journal of another group or other batch options errors with a
+ *   `JournalError` before anything is read; a batch whose digest differs
+ *   from its record (an edited roster) stops the sync before it is sent, as
+ *   `failFast` does, and the Observable errors with that `JournalError`.
  * - **Cancellation.** Unsubscribing stops reading (`iterator.return()`, which
  *   destroys a Node stream), and aborts in-flight submits and polls.
  *
- * Option errors (and an empty `groupId`) error the Observable with a
- * `ValidationError` on subscription, before anything is read.
+ * Option errors (an empty `groupId`, `null` options, a getter that throws, a
+ * duration over 2147483647 ms, `maxMembers` over 1000) error the Observable
+ * with a `ValidationError` on subscription, before anything is read.
  *
  * @example
  * import { createReadStream } from 'node:fs';
@@ -169,7 +101,7 @@ const resolveOptions = (groupId: unknown, members: unknown, options: SyncRosterO
  * const client = createClient();
  * const rows = createReadStream('roster.csv').pipe(parse({ columns: true })); // shape rows into members first
  * const done = await lastValueFrom(
- *   syncRoster(client, 'grp_abc123', rows, { concurrency: 4 }).pipe(filter((e): e is DoneEvent => e.type === 'done')),
+ *   syncRoster(client, 'grp_abc123', rows).pipe(filter((e): e is DoneEvent => e.type === 'done')),
  * );
  * console.log(done.report.synced, done.report.failures);
  *
@@ -184,255 +116,139 @@ export const syncRoster = (
   client: VitableConnect,
   groupId: string,
   members: RosterSource,
-  options: SyncRosterOptions = {},
+  options?: SyncRosterOptions,
 ): Observable<SyncEvent> =>
   new Observable<SyncEvent>((subscriber) => {
-    let settings: ReturnType<typeof resolveOptions>;
-    let poll: ReturnType<typeof pollUntilComplete>;
+    let settings: SyncSettings;
     try {
-      settings = resolveOptions(groupId, members, options);
-      poll = pollUntilComplete(client, settings.poll);
+      settings = resolveSyncOptions(client, groupId, members, options);
     } catch (e) {
-      subscriber.error(e);
+      subscriber.error(e instanceof VitableError ? e : new ValidationError('syncRoster', [{ path: '', message: toVitableError(e).message }]));
       return undefined;
     }
-    const { maxMembers, maxBytes, concurrency, failFast, now, reader } = settings;
+    const { now, reader, failFast } = settings;
+    const emit = (event: SyncEvent): void => {
+      if (!subscriber.closed) subscriber.next(event);
+    };
+    const admission = new Admission(settings.maxBytes);
+    const batcher = new RosterBatcher(settings.maxMembers, settings.maxBytes);
+    const ledger = new SyncLedger(settings.groupId, now(), (handle) => admission.seen.idAt(handle));
+    let lastProgressMs = ledger.startMs;
+    const progress = (): void => {
+      lastProgressMs = now();
+      emit(ledger.progress(lastProgressMs, engine.inFlight));
+    };
+    /** The journal's side of the sync, once the journal is open (with one). */
+    let recorder: JournalRecorder<SentBatch> | undefined;
+    const journalHooks: Pick<DispatchSettings, 'beforeSubmit' | 'afterAccepted' | 'beforeOutcome'> =
+      settings.journal === undefined
+        ? {}
+        : {
+            beforeSubmit: (batch: SentBatch, key: string | undefined) => recorder!.sending(batch, key),
+            afterAccepted: (batch: SentBatch, requestId: string) => recorder!.accepted(batch, requestId),
+            beforeOutcome: (batch: SentBatch, outcome: BatchOutcome) => recorder!.outcome(batch, outcome),
+          };
+    const engine = new DispatchEngine(
+      { client, groupId: settings.groupId, limit: settings.limit, poller: settings.poller, now, scheduler: settings.scheduler, ...journalHooks },
+      {
+        submitted: (batch, submission) => {
+          emit(ledger.accepted(batch, submission.request_id));
+          pump(); // an accepted batch may have widened the limit
+        },
+        completed: (batch, request) => emit(ledger.complete(batch, request)),
+        failed: (batch, failure) => {
+          emit(ledger.fail(batch, failure));
+          if (failure.error instanceof JournalError && !stop) halt(failure.error, 'the journal could not record a batch');
+          else if (failFast && !stop) halt(failure.error, 'failFast stopped the sync after a batch failed');
+        },
+        settled: () => {
+          progress();
+          pump();
+        },
+      },
+    );
+    /** A journal error found while a batch was being closed: acted on once the batcher returns. */
+    let pendingHalt: JournalError | undefined;
+    const send = ({ batch, members: batchMembers }: ClosedBatch): void => {
+      if (!recorder) return engine.start(batch, { kind: 'send', members: batchMembers });
+      if (stop || pendingHalt) {
+        const cause = toVitableError(pendingHalt ?? stop?.error);
+        const notSent = new VitableError(`not submitted: the sync is stopping: ${cause.message}`, { cause });
+        emit(ledger.fail(batch, { error: notSent, reason: notSent.message, mayHaveApplied: false }));
+        return;
+      }
+      const planned = recorder.plan(batch, batchMembers);
+      if (isLeft(planned)) {
+        emit(ledger.fail(batch, { error: planned.left, reason: planned.left.message, mayHaveApplied: false }));
+        pendingHalt = planned.left;
+        return;
+      }
+      const plan = planned.right;
+      if (plan.kind === 'done') return ledger.replayed(batch, plan.outcome);
+      if (plan.kind === 'poll') {
+        ledger.accepted(batch, plan.requestId); // told when it was accepted, in an earlier run
+        return engine.start(batch, { kind: 'accepted', requestId: plan.requestId });
+      }
+      engine.start(batch, { kind: 'send', members: batchMembers, idempotencyKey: plan.idempotencyKey });
+    };
 
-    // ----- state (no per-member state beyond `seen` and `failures`)
-    const startMs = now();
-    const seen = new ReferenceIdSet(); // off-heap, ~20 bytes a short id: the heap stays flat
-    const failures: MemberFailure[] = [];
-    const requestIds: string[] = [];
-    const batcher = new SyncBatcher<MemberInput>(maxMembers, maxBytes);
-    /** `[handle, index, …]` of the members in the open batch, in order (plus the member being pushed, if any). */
-    const open: number[] = [];
-    const inFlightBatches = new Subscription();
-    let read = 0;
-    let invalid = 0;
-    let failed = 0;
-    let synced = 0;
-    let submitted = 0;
-    let added = 0;
-    let removed = 0;
-    let inFlight = 0;
-    let lastProgressMs = startMs;
-    let sourceEnded = false; // the source completed or errored, or reading was stopped
+    let ended = false; // the source completed or errored, or reading was stopped
     let waiting = false; // an async read is outstanding
     let pumping = false;
     let repump = false;
     let finished = false;
     let stop: { readonly error: unknown } | undefined; // failFast or a source error: the error to end with
 
-    const closed = (): boolean => subscriber.closed;
-    const emit = (event: SyncEvent): void => {
-      if (!closed()) subscriber.next(event);
-    };
-
-    const progress = (): ProgressEvent => {
-      const t = now();
-      lastProgressMs = t;
-      const elapsed = t - startMs;
-      const done = invalid + failed + synced;
-      return {
-        type: 'progress',
-        read,
-        invalid,
-        submitted,
-        synced,
-        failed,
-        inFlight,
-        membersPerSecond: elapsed > 0 ? Math.round((done / elapsed) * 1000 * 10) / 10 : 0,
-      };
-    };
-    const maybeProgress = (): void => {
-      if (now() - lastProgressMs >= PROGRESS_INTERVAL_MS) emit(progress());
-    };
-
-    // ----- members
-
-    const reject = (index: number, referenceId: string | undefined, issues: ReadonlyArray<Issue>): void => {
-      invalid++;
-      failures.push({
-        ...(referenceId !== undefined ? { reference_id: referenceId } : {}),
-        index,
-        stage: 'validation',
-        reason: formatIssues(issues),
-      });
-      emit({ type: 'invalid', index, ...(referenceId !== undefined ? { reference_id: referenceId } : {}), issues });
-    };
-
-    const accept = (value: unknown): void => {
-      const index = read++;
-      const decoded = MemberInput.decode(value);
-      if (isLeft(decoded)) {
-        reject(index, referenceIdOf(value), toIssues(decoded.left));
-      } else {
-        const member = decoded.right;
-        const ref = member.reference_id;
-        const bytes = memberBytes(member);
-        if (batcher.tooLarge(bytes)) {
-          reject(index, ref, [{ path: '', message: oversizeMessage(bytes, maxBytes) }]);
-        } else {
-          const handle = seen.insert(ref);
-          if (handle === ReferenceIdSet.PRESENT) {
-            reject(index, ref, [
-              { path: 'reference_id', message: `repeats "${ref}" of an earlier member of this roster; it is sent once` },
-            ]);
-          } else {
-            open.push(handle, index);
-            batcher.push(member, bytes, submit);
-          }
-        }
-      }
-      maybeProgress();
-    };
-
-    // ----- batches
-
-    /**
-     * Closes the bookkeeping of a batch the batcher just closed: its members
-     * are the first `size` of `open` (a member that did not fit, pushed after
-     * this batch closes, stays for the next one).
-     */
-    const seal = (size: number): SentBatch => {
-      const entries = new Float64Array(2 * size);
-      for (let i = 0; i < 2 * size; i++) entries[i] = open[i]!;
-      open.copyWithin(0, 2 * size);
-      open.length -= 2 * size;
-      return { size, entries };
-    };
-
-    const failBatch = (batch: SentBatch, error: VitableError, reason: string, requestId?: string): void => {
-      const { size, entries } = batch;
-      const referenceIds = new Array<string>(size);
-      failed += size;
-      for (let i = 0; i < size; i++) {
-        const referenceId = (referenceIds[i] = seen.idAt(entries[2 * i]!));
-        failures.push({ reference_id: referenceId, index: entries[2 * i + 1]!, stage: 'request', reason });
-      }
-      emit({ type: 'failed', referenceIds, error, ...(requestId !== undefined ? { requestId } : {}) });
-    };
-
-    const completeBatch = (batch: SentBatch, request: SyncRequest): void => {
-      const { size, entries } = batch;
-      const results = request.results;
-      let lost = 0;
-      if (results && results.failures.length > 0) {
-        const indexOf = new Map<string, number>();
-        for (let i = 0; i < size; i++) indexOf.set(seen.idAt(entries[2 * i]!), entries[2 * i + 1]!);
-        for (const f of results.failures) {
-          const index = indexOf.get(f.reference_id);
-          if (index === undefined) continue; // not a member of this batch: reported in the event only
-          indexOf.delete(f.reference_id); // a member counts once, however many failures name it
-          lost++;
-          failures.push({ reference_id: f.reference_id, index, stage: 'server', operation: f.operation, reason: f.reason });
-        }
-      }
-      failed += lost;
-      synced += size - lost;
-      added += results?.added_group_member_ids.length ?? 0;
-      removed += results?.removed_group_member_ids.length ?? 0;
-      emit({
-        type: 'completed',
-        request,
-        synced: size - lost,
-        failures: results?.failures ?? [],
-        size,
-      });
-    };
-
-    const submit = (members: MemberInput[]): void => {
-      const size = members.length;
-      const batch = seal(size);
-      inFlight++;
-      let requestId: string | undefined;
-      const holder = new Subscription();
-      inFlightBatches.add(holder);
-      const settle = (): void => {
-        inFlight--;
-        inFlightBatches.remove(holder);
-        emit(progress());
-        pump();
-      };
-      holder.add(
-        client.members.sync
-          // already decoded: the codec's re-check in submit returns these very objects, copying nothing
-          .submit(groupId, { members })
-          .pipe(
-            tap((submission) => {
-              requestId = submission.request_id;
-              requestIds.push(requestId);
-              submitted += size;
-              emit({ type: 'submitted', requestId, size });
-            }),
-            poll,
-          )
-          .subscribe({
-            next: (request) => {
-              completeBatch(batch, request);
-              settle();
-            },
-            error: (err: unknown) => {
-              const error = toVitableError(err);
-              const reason =
-                error instanceof PollTimeoutError
-                  ? `${error.message}; the server may still process it: resume with ` +
-                    `client.members.sync.retrieve('${error.groupId}', '${error.requestId}')`
-                  : error.message;
-              failBatch(batch, error, reason, requestId);
-              if (failFast && !stop) halt(error, 'failFast stopped the sync after a batch failed');
-              settle();
-            },
-          }),
-      );
-    };
-
     /** Stops reading for good; the open batch is reported failed, unsent. */
     const halt = (error: unknown, why: string): void => {
       stop = { error };
-      sourceEnded = true;
+      ended = true;
       reader.close();
       const rest = batcher.flush();
       if (rest) {
         const cause = toVitableError(error);
         const notSent = new VitableError(`not submitted: ${why}: ${cause.message}`, { cause });
-        failBatch(seal(rest.length), notSent, notSent.message);
+        emit(ledger.fail(rest.batch, { error: notSent, reason: notSent.message, mayHaveApplied: false }));
       }
     };
 
     const step = (pulled: Pulled): void => {
-      if (pulled.kind === 'value') accept(pulled.value);
-      else if (pulled.kind === 'done') {
-        sourceEnded = true;
+      if (pulled.kind === 'error') return halt(pulled.error, 'the source failed');
+      if (pulled.kind === 'done') {
+        ended = true;
         const rest = batcher.flush();
-        if (rest) submit(rest);
-      } else halt(pulled.error, 'the source failed');
+        if (rest) send(rest);
+        return;
+      }
+      const index = ledger.read();
+      const admitted = admission.admit(pulled.value);
+      if (admitted.kind === 'rejected') emit(ledger.reject(index, admitted.referenceId, admitted.issues));
+      else {
+        batcher.push(admitted.member, admitted.bytes, admitted.handle, index, send);
+        if (pendingHalt) {
+          const error = pendingHalt;
+          pendingHalt = undefined;
+          halt(error, 'the roster differs from the journal');
+        }
+      }
+      if (now() - lastProgressMs >= PROGRESS_INTERVAL_MS) progress();
     };
 
     const wake = (pulled: Pulled): void => {
       waiting = false;
-      if (closed() || sourceEnded) return;
-      step(pulled);
-      pump();
+      if (subscriber.closed || ended) return;
+      try {
+        step(pulled);
+        pump();
+      } catch (e) {
+        subscriber.error(e); // a defect, never a member: nothing escapes as an unhandled rejection
+      }
     };
 
     const finish = (): void => {
       finished = true;
-      emit(progress());
-      const report: SyncReport = {
-        groupId,
-        read,
-        invalid,
-        failed,
-        synced,
-        added,
-        removed,
-        requestIds: [...requestIds],
-        failures,
-        startedAt: new Date(startMs).toISOString(),
-        durationMs: now() - startMs,
-      };
-      emit({ type: 'done', report });
+      progress();
+      emit({ type: 'done', report: ledger.report(now()) });
       if (stop) subscriber.error(stop.error);
       else subscriber.complete();
     };
@@ -446,21 +262,45 @@ export const syncRoster = (
       try {
         do {
           repump = false;
-          while (!closed() && !sourceEnded && !waiting && inFlight < concurrency) {
+          while (!subscriber.closed && !ended && !waiting && engine.hasRoom()) {
             const pulled = reader.read(wake);
             if (pulled === PENDING) waiting = true;
             else step(pulled);
           }
-          if (!finished && !closed() && sourceEnded && inFlight === 0) finish();
-        } while (repump && !finished && !closed());
+          if (!finished && !subscriber.closed && ended && engine.inFlight === 0) finish();
+        } while (repump && !finished && !subscriber.closed);
       } finally {
         pumping = false;
       }
     }
 
-    pump();
+    const opening = new Subscription();
+    if (settings.journal === undefined) pump();
+    else
+      opening.add(
+        openJournal(settings.journal, {
+          groupId: settings.groupId,
+          maxMembers: settings.maxMembers,
+          maxBytes: settings.maxBytes,
+          startedAt: new Date(ledger.startMs).toISOString(),
+        }).subscribe({
+          next: (session) => {
+            recorder = new JournalRecorder(session, settings.newIdempotencyKey, (batch: SentBatch, request) =>
+              ledger.serverFailures(batch, request),
+            );
+            ledger.resumeFrom(session.header.startedAt);
+            if (session.resumed) emit({ type: 'resumed', ...resumeCounts(session.state) });
+          },
+          error: (e: unknown) => subscriber.error(e),
+          complete: () => pump(),
+        }),
+      );
     return () => {
+      opening.unsubscribe();
       reader.close();
-      inFlightBatches.unsubscribe();
+      engine.stop();
+      // the journal's open file, once its appends under way are written
+      const journal = settings.journal;
+      if (journal?.close) Promise.resolve().then(() => journal.close?.()).catch(() => undefined);
     };
   });

@@ -195,7 +195,7 @@ describe('vitable-connect (child process)', function () {
         failed: 0,
         added: 1200,
       });
-      expect(report.requestIds).to.have.length(3); // --batch-size defaults to 500
+      expect(report.requestIds).to.have.length(2); // --batch-size defaults to 1000, the API's largest
       expect(emulator.members(group.id)).to.have.length(1200);
       expect(emulator.members(group.id)[5]).to.deep.include({
         address: {
@@ -207,7 +207,7 @@ describe('vitable-connect (child process)', function () {
         },
       });
       // off a terminal: a line per batch on standard error, the summary table on standard output
-      expect(run.stderr.match(/^batch grpmsr_\w+: 500 synced/gm)).to.have.length(2);
+      expect(run.stderr.match(/^batch grpmsr_\w+: [\d,]+ synced/gm), run.stderr).to.have.length(2);
       expect(run.stdout).not.to.contain('batch ');
       expect(run.stdout)
         .to.match(/^Sync report for group grp_\w+/)

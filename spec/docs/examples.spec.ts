@@ -18,6 +18,7 @@ const GUIDES: ReadonlyArray<readonly [guide: string, example: string]> = [
   ['emulator.md', 'emulator.ts'],
   ['cli.md', 'cli.ts'],
   ['functional-style.md', 'functional-style.ts'],
+  ['resuming.md', 'custom-journal.ts'],
 ];
 
 // The repository-wide `tsc` (npm test's typecheck) compiles docs/examples; here

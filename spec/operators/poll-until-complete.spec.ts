@@ -4,8 +4,15 @@ import { lastValueFrom, NEVER, Observable, of, throwError } from 'rxjs';
 import { makeClient } from '../../lib/client';
 import { TestScheduler } from 'rxjs/testing';
 import type { SyncRequest, SyncSubmission } from '../../lib/codecs';
-import { InternalServerError, PollTimeoutError, ValidationError } from '../../lib/errors';
-import { pollUntilComplete } from '../../lib/operators/poll-until-complete';
+import {
+  apiErrorFor,
+  ConnectionError,
+  NotFoundError,
+  PollTimeoutError,
+  TimeoutError,
+  ValidationError,
+} from '../../lib/errors';
+import { pollUntilComplete, type PollOptions } from '../../lib/operators/poll-until-complete';
 import type { VitableConnect } from '../../lib/types';
 
 const submission = (n: number): SyncSubmission => ({
@@ -128,23 +135,61 @@ describe('pollUntilComplete', () => {
     });
   });
 
-  it('ends with the error a poll reports after the client retries, without polling again', () => {
-    const boom = new InternalServerError({
-      status: 503,
-      body: { error: { message: 'down' } },
-      headers: {},
-      requestId: 'req_1',
-      method: 'GET',
-      path: '/v1/groups/grp_1/members/sync/grpmsr_1',
-    });
+  const info = { method: 'GET', path: '/v1/groups/grp_1/members/sync/grpmsr_1' };
+  const apiError = (status: number) =>
+    apiErrorFor({ ...info, status, body: { error: { message: `status ${status}` } }, headers: {}, requestId: 'req_1' });
+
+  it('polls again on the same schedule after a transient failure (connection, timeout, 408, 409, 429, 5xx), beyond maxRetries', () => {
+    const transient = [
+      new ConnectionError(info, 'socket hang up'),
+      new TimeoutError(info, 60_000),
+      apiError(408),
+      apiError(409),
+      apiError(429),
+      apiError(500),
+      apiError(503),
+    ];
     scheduler.run(({ expectObservable }) => {
+      // every poll but the last fails: seven failures in a row, far beyond any maxRetries
       const { client, polls } = fakeClient(scheduler, (_id, n) =>
-        n === 0 ? of(request(1, false)) : throwError(() => boom),
+        n < transient.length ? throwError(() => transient[n]) : of(request(1, true)),
       );
-      const result = of(submission(1)).pipe(pollUntilComplete(client, { initialDelayMs: 100, scheduler, random: () => 0 }));
-      expectObservable(result).toBe('300ms #', undefined, boom);
+      const result = of(submission(1)).pipe(
+        pollUntilComplete(client, { initialDelayMs: 100, factor: 2, maxDelayMs: 400, scheduler, random: () => 0 }),
+      );
+      //  polls:  100 300 700 1100 1500 1900 2300 2700 (the last one completes)
+      expectObservable(result).toBe('2700ms (r|)', { r: request(1, true) });
       scheduler.flush();
-      expect(polls.map((p) => p.at)).to.deep.equal([100, 300]);
+      expect(polls.map((p) => p.at)).to.deep.equal([100, 300, 700, 1100, 1500, 1900, 2300, 2700]);
+    });
+  });
+
+  it('ends polling with a non-retryable answer (400, 401, 403, 404, 422) at once, polling no more', () => {
+    for (const status of [400, 401, 403, 404, 422]) {
+      const boom = apiError(status);
+      const ts = new TestScheduler((actual, expected) => {
+        expect(actual).to.deep.equal(expected);
+      });
+      ts.run(({ expectObservable }) => {
+        const { client, polls } = fakeClient(ts, (_id, n) => (n === 0 ? of(request(1, false)) : throwError(() => boom)));
+        const result = of(submission(1)).pipe(pollUntilComplete(client, { initialDelayMs: 100, scheduler: ts, random: () => 0 }));
+        //  poll 1 at 100 (still processing), poll 2 at 300 answers `status`: the error, and nothing after
+        expectObservable(result).toBe('300ms #', undefined, boom);
+        ts.flush();
+        expect(polls.map((p) => p.at), String(status)).to.deep.equal([100, 300]);
+      });
+    }
+  });
+
+  it('errors with PollTimeoutError past timeoutMs when every poll fails transiently', () => {
+    scheduler.run(({ expectObservable }) => {
+      const { client, polls } = fakeClient(scheduler, () => throwError(() => apiError(503)));
+      const result = of(submission(3)).pipe(
+        pollUntilComplete(client, { initialDelayMs: 1000, maxDelayMs: 1000, timeoutMs: 4500, scheduler, random: () => 0 }),
+      );
+      expectObservable(result).toBe('4500ms #', undefined, new PollTimeoutError('grp_1', 'grpmsr_3', 4500));
+      scheduler.flush();
+      expect(polls.map((p) => p.at)).to.deep.equal([1000, 2000, 3000, 4000]);
     });
   });
 
@@ -169,16 +214,26 @@ describe('pollUntilComplete', () => {
       expect(scope.isDone(), 'the server saw the four requests').to.equal(true);
     });
 
-    it('ends with the error left after the client retries, and polls no more', async () => {
-      const scope = nock(API).get(path).times(2).reply(...busy);
+    it('keeps polling after the client has used up its retries on 503s, until the batch completes', async () => {
+      // maxRetries 1: each poll is two attempts; three polls of two 503s each, then the answer
+      const scope = nock(API).get(path).times(6).reply(...busy).get(path).reply(200, { data: request(1, true) });
+      const result = await lastValueFrom(
+        of(submission(1)).pipe(pollUntilComplete(client(1), { initialDelayMs: 1, maxDelayMs: 2 })),
+      );
+      expect(result).to.deep.equal(request(1, true));
+      expect(scope.isDone(), 'the server saw the seven requests').to.equal(true);
+    });
+
+    it('ends with a 404 and polls no more', async () => {
+      const scope = nock(API).get(path).reply(404, { error: { message: 'no such request' } });
       const later = nock(API).get(path).reply(200, { data: request(1, true) });
       const outcome = await lastValueFrom(
         of(submission(1)).pipe(pollUntilComplete(client(1), { initialDelayMs: 1, maxDelayMs: 2 })),
       ).catch((e: unknown) => e);
-      expect(outcome).to.be.instanceOf(InternalServerError);
-      expect(outcome).to.include({ status: 503 });
+      expect(outcome).to.be.instanceOf(NotFoundError);
       expect(scope.isDone()).to.equal(true);
       expect(later.isDone(), 'no poll after the error').to.equal(false);
+      nock.cleanAll();
     });
   });
 
@@ -215,5 +270,41 @@ describe('pollUntilComplete', () => {
     for (const bad of [{ initialDelayMs: -1 }, { factor: 0.5 }, { maxDelayMs: Number.NaN }, { timeoutMs: 0 }]) {
       expect(() => pollUntilComplete(client, bad), JSON.stringify(bad)).to.throw(ValidationError);
     }
+  });
+
+  it('throws ValidationError, never a raw exception, for a throwing getter, null, a Proxy or a duration past the timer limit', () => {
+    const { client } = fakeClient(scheduler, doneAfter(0));
+    const throwing = {
+      get factor(): number {
+        throw new TypeError('no factor');
+      },
+    };
+    const proxy = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap');
+        },
+      },
+    );
+    const cases: ReadonlyArray<[unknown, string]> = [
+      [throwing, 'factor'],
+      [null, ''],
+      [proxy, 'initialDelayMs'],
+      [{ timeoutMs: 30 * 24 * 3600 * 1000 }, 'timeoutMs'],
+      [{ initialDelayMs: 2 ** 31 }, 'initialDelayMs'],
+      [{ maxDelayMs: 2_147_483_648 }, 'maxDelayMs'],
+    ];
+    for (const [bad, path] of cases) {
+      let caught: unknown;
+      try {
+        pollUntilComplete(client, bad as PollOptions);
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, path).to.be.instanceOf(ValidationError);
+      expect((caught as ValidationError).issues.map((i) => i.path), path).to.include(path);
+    }
+    expect(() => pollUntilComplete(client, { timeoutMs: 2_147_483_647 })).not.to.throw();
   });
 });

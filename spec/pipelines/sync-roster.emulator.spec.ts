@@ -1,11 +1,12 @@
 // End to end: syncRoster → createClient (real HTTP, retries, 429 gate) → the emulator with faults on.
 import { expect } from 'chai';
-import { asyncScheduler, lastValueFrom, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, defer, lastValueFrom, throwError, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
+import { ConnectionError } from '../../lib/errors';
 import { makeClient } from '../../lib/client';
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { syncRoster } from '../../lib/pipelines/sync-roster';
-import type { SyncEvent, SyncReport } from '../../lib/pipelines/sync-events';
-import type { RetryEvent } from '../../lib/types';
+import type { FailedEvent, SyncEvent, SyncReport } from '../../lib/pipelines/sync-events';
+import type { RetryEvent, VitableConnect } from '../../lib/types';
 import { rosterEntries, rosterExpectation, type RosterOptions } from '../helpers/roster';
 
 /**
@@ -113,5 +114,71 @@ describe('syncRoster against the emulator', function () {
         `(${stats.faults.errors} 5xx, ${stats.faults.drops} drops, ${stats.faults.rateLimited} 429s, ` +
         `${stats.idempotentReplays} idempotent replays)`,
     );
+  });
+
+  it('with default flow control, against a rate limit, 5xx, dropped connections and polls failing transiently: synced is what the group holds, and nothing applied is reported failed unless mayHaveApplied', async () => {
+    await emu.stop();
+    emu = await startEmulator({
+      processingDelayMs: 150,
+      rateLimit: { requestsPerSecond: 15, burst: 5, retryAfterMs: true },
+    });
+    const client = makeClient(
+      { apiKey: emu.apiKey, baseURL: emu.url, maxRetries: 10, timeoutMs: 60_000 },
+      { scheduler: fastForward(20), env: {} },
+    );
+    const group = await lastValueFrom(client.groups.create({ name: 'Roster limits', external_reference_id: 'e2e-2' }));
+    const spec: RosterOptions = { size: 6_000, seed: 9, invalidRate: 0.02, planIds: emu.planIds };
+    const expected = rosterExpectation(spec);
+    emu.setFaults({ seed: 3, errorRate: 0.08, dropRate: 0.05 });
+
+    // on top of the emulator's faults: every third poll fails with a dropped connection after the
+    // client's retries, so pollUntilComplete must poll again on its own schedule
+    let polls = 0;
+    let pollFailures = 0;
+    const flaky: VitableConnect = {
+      ...client,
+      members: {
+        sync: {
+          submit: client.members.sync.submit,
+          retrieve: (g, r, o) =>
+            defer(() =>
+              ++polls % 3 === 0
+                ? (pollFailures++, throwError(() => new ConnectionError({ method: 'GET', path: `/v1/groups/${g}/members/sync/${r}` }, 'socket hang up')))
+                : client.members.sync.retrieve(g, r, o),
+            ),
+        },
+      },
+    };
+    const events: SyncEvent[] = [];
+    await new Promise<void>((resolve, reject) =>
+      syncRoster(flaky, group.id, [...rosterEntries(spec)].map((e) => e.member), { maxMembers: 500 }).subscribe({
+        next: (e) => events.push(e),
+        error: reject,
+        complete: resolve,
+      }),
+    );
+    const report = (events[events.length - 1] as { report: SyncReport }).report;
+    const stats = emu.stats();
+    const rateLimited = Object.values(stats.byRoute).reduce((n, byStatus) => n + (byStatus['429'] ?? 0), 0);
+    expect(rateLimited, 'the rate limit answered 429s').to.be.above(0);
+    expect(stats.faults.errors + stats.faults.drops, 'injected faults').to.be.above(0);
+    expect(pollFailures, 'polls failed transiently').to.be.above(0);
+
+    expect(report.read).to.equal(report.invalid + report.failed + report.synced);
+    expect(report.invalid).to.equal(expected.invalid);
+    const stored = new Set(emu.members(group.id).map((m) => m.reference_id));
+    const failedEvents = events.filter((e): e is FailedEvent => e.type === 'failed');
+    // a member reported failed is not in the group, unless its batch's event says the server may have applied it
+    for (const f of failedEvents)
+      if (!f.mayHaveApplied) for (const ref of f.referenceIds) expect(stored.has(ref), ref).to.equal(false);
+    const mayHave = new Set(failedEvents.filter((f) => f.mayHaveApplied).flatMap((f) => f.referenceIds));
+    const completed = events.filter((e) => e.type === 'completed').length;
+    expect(stored.size).to.equal(report.synced + [...mayHave].filter((r) => stored.has(r)).length);
+    // polls that fail transiently cost no batch: every accepted batch completed, and synced is what the group holds
+    expect(failedEvents.filter((f) => f.requestId !== undefined)).to.deep.equal([]);
+    expect(completed).to.equal(report.requestIds.length);
+    expect(report.synced).to.equal(stored.size);
+    expect(report.synced).to.equal(expected.synced);
+    expect(stats.duplicateBatches).to.equal(0);
   });
 });

@@ -1,9 +1,11 @@
+import { promises as fs } from 'node:fs';
 import { Command, Option } from 'commander';
-import { lastValueFrom } from 'rxjs';
-import { redact } from '../../errors';
+import { lastValueFrom, tap } from 'rxjs';
+import { JournalError, redact } from '../../errors';
+import { fileJournal } from '../../journal/file-journal';
 import type { SyncReport } from '../../pipelines/sync-events';
 import type { RetryEvent } from '../../types';
-import { ExitCode } from '../cli-error';
+import { CliError, ExitCode } from '../cli-error';
 import type { CliContext, GlobalOptions } from '../cli-context';
 import { dryRun, type DryRunReport } from '../dry-run';
 import { formatDryRun, formatReport } from '../format-report';
@@ -22,13 +24,14 @@ import { runSyncStream } from '../run-sync-stream';
 interface SyncOptions {
   readonly group: string;
   readonly batchSize: number;
-  readonly concurrency: number;
+  readonly concurrency?: number;
   readonly maxBytes?: number;
   readonly dryRun?: boolean;
   readonly report?: string;
   readonly json?: boolean;
   readonly format?: RosterFormat;
-  readonly pollInterval: number;
+  readonly pollInterval?: number;
+  readonly journal?: string;
 }
 
 /** A report's exit status: 0 when every member read synced (or, dry, is valid), else 1. @internal */
@@ -53,7 +56,8 @@ const estimator =
  * needed). Progress: a bar on a terminal, a line per batch otherwise, or
  * `--json` events; then a summary table. `--report <file>` writes the
  * `SyncReport` as JSON, atomically (a temporary file renamed into place), and
- * is refused when it is the roster itself. Ctrl-C, SIGTERM or a closed
+ * is refused when it is the roster itself. `--journal <file>` makes the sync
+ * resumable: the same command again after a crash or Ctrl-C resumes it. Ctrl-C, SIGTERM or a closed
  * standard output stop the sync: the partial report (`"interrupted": true`)
  * is printed and written, standard error says how to run it again, and the
  * exit status is 130. Exit status 0 when every member synced, 1 when some did
@@ -77,12 +81,11 @@ export const syncCommand = (ctx: CliContext): Command =>
     .addOption(
       new Option('--batch-size <n>', 'members per sync request, 1 to 1000')
         .argParser(integerIn(1, 1000))
-        .default(500),
+        .default(1000),
     )
     .addOption(
-      new Option('--concurrency <n>', 'batches in flight at once')
-        .argParser(integerIn(1, 64))
-        .default(4),
+      new Option('--concurrency <n>', 'batches in flight at once (default: adaptive, see the flow control of syncRoster)')
+        .argParser(integerIn(1, 64)),
     )
     .addOption(
       new Option('--max-bytes <n>', 'largest request body in bytes (default 1000000)').argParser(
@@ -98,10 +101,12 @@ export const syncCommand = (ctx: CliContext): Command =>
     .option('--dry-run', 'validate only: read and check every member, send nothing')
     .option('--report <file>', 'write the report as JSON to this file')
     .option('--json', 'print every event as one JSON line instead of progress and a table')
+    .option('--journal <file>', 'make the sync resumable: a new journal, or resume the sync this one records')
     .addOption(
-      new Option('--poll-interval <ms>', 'first wait before polling a batch, doubling up to 30 s')
-        .argParser(integerIn(1))
-        .default(1000),
+      new Option(
+        '--poll-interval <ms>',
+        'first wait before polling a batch, doubling up to 30 s (default: learned from the server)',
+      ).argParser(integerIn(1)),
     )
     .action(async (file: string, opts: SyncOptions, cmd: Command) => {
       const { io } = ctx;
@@ -110,6 +115,7 @@ export const syncCommand = (ctx: CliContext): Command =>
       let stopListening = (): void => undefined;
       try {
         await refuseRosterAsOutput(file, opts.report, '--report');
+        await refuseRosterAsOutput(file, opts.journal, '--journal');
         let onRetry: (e: RetryEvent) => void = () => undefined;
         const client = opts.dryRun
           ? undefined
@@ -144,6 +150,15 @@ export const syncCommand = (ctx: CliContext): Command =>
             estimateTotal: estimator(roster),
           });
           onRetry = (e) => output.retry(e);
+          const journal = opts.journal === undefined ? undefined : fileJournal(opts.journal);
+          if (journal !== undefined) {
+            const size = await fs.stat(journal.path).then(
+              (st) => st.size,
+              () => 0,
+            );
+            if (size === 0)
+              io.stderr.write(`started a new journal: ${journal.path} (run the same command again to resume)\n`);
+          }
           // from here on Ctrl-C, SIGTERM or a closed output stop the sync cleanly
           stopListening = ctx.interrupts.onInterrupt((c) => {
             cause = c;
@@ -155,12 +170,21 @@ export const syncCommand = (ctx: CliContext): Command =>
               opts.group,
               records,
               {
-                concurrency: opts.concurrency,
+                ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
                 maxMembers: opts.batchSize,
                 ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
-                poll: { initialDelayMs: opts.pollInterval },
+                ...(opts.pollInterval !== undefined ? { poll: { initialDelayMs: opts.pollInterval } } : {}),
+                ...(journal !== undefined ? { journal } : {}),
               },
               { signal: abort.signal, now: ctx.now },
+            ).pipe(
+              tap((e) => {
+                if (e.type === 'resumed')
+                  io.stderr.write(
+                    `resuming the sync recorded in journal ${opts.journal ?? ''}: ${e.completed} batches completed ` +
+                      `(not sent again), ${e.inFlight} in flight (polled or replayed by their key), ${e.unsent} unsent\n`,
+                  );
+              }),
             ),
             output,
           );
@@ -178,12 +202,19 @@ export const syncCommand = (ctx: CliContext): Command =>
                 report: outcome.report as InterruptedReport,
                 argv: ctx.argv,
                 reportPath: reportFile?.path,
-                journal: false,
+                journal: journal !== undefined,
               }),
             );
             ctx.exitCode = ExitCode.Interrupted;
             return;
           }
+          await journal?.close();
+          if (outcome.error instanceof JournalError)
+            throw new CliError(
+              `${outcome.error.message}\n(the journal ${opts.journal ?? ''} belongs to another sync, or is damaged: ` +
+                'run with the group, roster and --batch-size/--max-bytes it was written for, or with another --journal file)',
+              ExitCode.Usage,
+            );
           if (outcome.error !== undefined) throw outcome.error;
           ctx.exitCode = reportExitCode(outcome.report!);
         } finally {

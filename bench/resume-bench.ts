@@ -1,0 +1,233 @@
+/**
+ * Benchmark: the cost of a journal.
+ *
+ * 1. Resume: a 1,000,000-member roster whose whole sync is journalled as
+ *    completed (a real `fileJournal`, written by a real journalled sync against
+ *    an in-process server that accepts and completes every batch at once) is
+ *    synced again: it is re-read, validated, batched, each batch hashed and
+ *    checked against its record, and nothing is sent. Measured side by side with
+ *    the same re-reading without a journal (validation, de-duplication and
+ *    batching alone), run by run.
+ * 2. A journal's effect on a normal run: the roster-sync benchmark's sync
+ *    (emulator in its own process, fresh processes each run) with and without
+ *    `fileJournal`, alternating; the figure is the median of per-round ratios.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import axios from 'axios';
+import { lastValueFrom, of, throwError } from 'rxjs';
+import { fileJournal, syncRoster, type Group, type SyncReport, type VitableConnect } from '../lib';
+import { Admission } from '../lib/pipelines/admission';
+import { RosterBatcher } from '../lib/pipelines/roster-batcher';
+import { runWorker, startEmulatorProcess } from './child';
+import { figure, median, say } from './harness';
+import type { BenchMode, BenchResult } from './harness';
+import { validMembers } from './members';
+import { ROSTER_SETTINGS } from './roster-bench';
+import type { RosterWorkerInput, RosterWorkerOutput } from './roster-worker';
+
+const PLANS = ['pln_demo_basic'];
+const GROUP = 'grp_resume_bench';
+
+/** A server in the process that accepts every batch and completes it at once (nothing goes over a socket). */
+const instantServer = (): { client: VitableConnect; calls: () => number } => {
+  let n = 0;
+  const at = new Date(0).toISOString();
+  const client = {
+    members: {
+      sync: {
+        submit: (groupId: string) => {
+          n++;
+          return of({ request_id: `grpmsr_${n}`, group_id: groupId, accepted_at: at });
+        },
+        retrieve: (groupId: string, requestId: string) =>
+          of({
+            request_id: requestId,
+            group_id: groupId,
+            accepted_at: at,
+            completed_at: at,
+            results: { added_group_member_ids: [], removed_group_member_ids: [], failures: [] },
+          }),
+      },
+    },
+  } as unknown as VitableConnect;
+  return { client, calls: () => n };
+};
+
+/** A client that must not be called: a resume of a completed sync sends nothing. */
+const refusingClient = (): VitableConnect =>
+  ({
+    members: {
+      sync: {
+        submit: () => throwError(() => new Error('resume sent a batch')),
+        retrieve: () => throwError(() => new Error('resume polled a batch')),
+      },
+    },
+  }) as unknown as VitableConnect;
+
+const reportOf = async (o: ReturnType<typeof syncRoster>): Promise<SyncReport> => {
+  const last = await lastValueFrom(o);
+  if (last.type !== 'done') throw new Error(`the sync ended with ${last.type}`);
+  return last.report;
+};
+
+/** Re-reading without a journal: validation, de-duplication and batching, as the sync does them. */
+const readOnly = (size: number): number => {
+  const admission = new Admission(1_000_000);
+  const batcher = new RosterBatcher(ROSTER_SETTINGS.maxMembers, 1_000_000);
+  let batches = 0;
+  let index = 0;
+  for (const m of validMembers(size, PLANS)) {
+    const a = admission.admit(m);
+    if (a.kind !== 'rejected') batcher.push(a.member, a.bytes, a.handle, index, () => batches++);
+    index++;
+  }
+  if (batcher.flush()) batches++;
+  return batches;
+};
+
+/** Part 1: resume cost. */
+const resumeCost = async (size: number, runs: number) => {
+  const dir = mkdtempSync(join(tmpdir(), 'resume-bench-'));
+  try {
+    const file = join(dir, 'sync.journal');
+    say(`resume: journalling a sync of ${size.toLocaleString('en-US')} members…`);
+    const server = instantServer();
+    const first = await reportOf(
+      syncRoster(server.client, GROUP, validMembers(size, PLANS), {
+        maxMembers: ROSTER_SETTINGS.maxMembers,
+        concurrency: 8,
+        poll: { initialDelayMs: 0 },
+        journal: fileJournal(file),
+      }),
+    );
+    const journalBytes = statSync(file).size;
+    const resumeMs: number[] = [];
+    const readMs: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const order = r % 2 === 0 ? ['resume', 'read'] : ['read', 'resume'];
+      for (const which of order) {
+        if (which === 'read') {
+          const t = performance.now();
+          readOnly(size);
+          readMs.push(performance.now() - t);
+        } else {
+          const t = performance.now();
+          const report = await reportOf(syncRoster(refusingClient(), GROUP, validMembers(size, PLANS), { maxMembers: ROSTER_SETTINGS.maxMembers, journal: fileJournal(file) }));
+          resumeMs.push(performance.now() - t);
+          if (report.synced !== first.synced || report.requestIds.length !== first.requestIds.length)
+            throw new Error(`the resume reported ${report.synced} synced, ${report.requestIds.length} batches`);
+        }
+      }
+      say(`   run ${r + 1}/${runs}: resume ${resumeMs[r]!.toFixed(0)} ms, re-reading alone ${readMs[r]!.toFixed(0)} ms`);
+    }
+    return { resumeMs, readMs, journalBytes, batches: first.requestIds.length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+/** One normal sync against a fresh emulator process, with or without a journal. */
+const syncOnce = async (size: number, journal: string | undefined): Promise<RosterWorkerOutput> => {
+  const emu = await startEmulatorProcess({ processingDelayMs: 0, maxMembersPerSync: ROSTER_SETTINGS.maxMembers });
+  try {
+    const res = await axios.post<{ data: Group }>(
+      `${emu.url}/v1/groups`,
+      { name: `Journal ${size}`, external_reference_id: `journal-${size}` },
+      { headers: { Authorization: `Bearer ${emu.apiKey}` } },
+    );
+    const input: RosterWorkerInput = {
+      url: emu.url,
+      apiKey: emu.apiKey,
+      groupId: res.data.data.id,
+      planIds: emu.planIds,
+      size,
+      ...ROSTER_SETTINGS,
+      ...(journal !== undefined ? { journal } : {}),
+    };
+    const out = await runWorker<RosterWorkerOutput>('roster-worker', input);
+    if (out.synced !== size) throw new Error(`synced ${out.synced} of ${size}`);
+    return out;
+  } finally {
+    await emu.stop();
+  }
+};
+
+/** Part 2: a journal's effect on a normal run. */
+const journalOverhead = async (size: number, runs: number) => {
+  const plain: number[] = [];
+  const journalled: number[] = [];
+  const ratios: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const dir = mkdtempSync(join(tmpdir(), 'journal-bench-'));
+    try {
+      const order = r % 2 === 0 ? [false, true] : [true, false];
+      const ms: Record<string, number> = {};
+      for (const withJournal of order) {
+        const out = await syncOnce(size, withJournal ? join(dir, 'sync.journal') : undefined);
+        ms[String(withJournal)] = out.ms;
+      }
+      plain.push(ms['false']!);
+      journalled.push(ms['true']!);
+      ratios.push(ms['true']! / ms['false']!);
+      say(`   run ${r + 1}/${runs}: without ${ms['false']!.toFixed(0)} ms, with a journal ${ms['true']!.toFixed(0)} ms (${ratios[r]!.toFixed(3)}×)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return { plain, journalled, ratios };
+};
+
+/** Runs the journal benchmark. */
+export const runResumeBench = async (mode: BenchMode): Promise<BenchResult> => {
+  const resumeSize = mode.quick ? 100_000 : 1_000_000;
+  const runSize = mode.quick ? 50_000 : 200_000;
+  const runs = Math.max(3, mode.rosterRuns);
+  const label = (n: number): string => n.toLocaleString('en-US');
+  say(`resume: ${label(resumeSize)} members journalled as completed, ${runs} runs…`);
+  const resume = await resumeCost(resumeSize, runs);
+  say(`journal overhead: a normal sync of ${label(runSize)} members with and without fileJournal, ${runs} runs…`);
+  const overhead = await journalOverhead(runSize, runs);
+  const rate = resume.resumeMs.map((ms) => resumeSize / (ms / 1000));
+  const readRate = resume.readMs.map((ms) => resumeSize / (ms / 1000));
+  const resumeRatio = resume.resumeMs.map((ms, i) => ms / resume.readMs[i]!);
+  const slowdown = median(overhead.ratios);
+  return {
+    id: 'journal',
+    title: '6. Sync journal: resuming a completed sync, and a journal on a normal run',
+    params: {
+      'resume roster': label(resumeSize),
+      'normal-run roster': label(runSize),
+      runs,
+      maxMembers: ROSTER_SETTINGS.maxMembers,
+      journal: 'fileJournal (one JSON line per record, fdatasync per write)',
+    },
+    figures: [
+      figure(`resume of ${label(resumeSize)} completed members: time`, 'ms', resume.resumeMs),
+      figure(`resume of ${label(resumeSize)} completed members: rate`, 'members/s', rate),
+      figure(`re-reading alone (validation, de-duplication, batching): rate`, 'members/s', readRate),
+      figure('resume / re-reading alone (per run)', '×', resumeRatio),
+      figure(`normal sync of ${label(runSize)}: without a journal`, 'ms', overhead.plain),
+      figure(`normal sync of ${label(runSize)}: with fileJournal`, 'ms', overhead.journalled),
+      figure('with / without a journal (per round)', '×', overhead.ratios),
+    ],
+    targets: [
+      {
+        description: `resuming ${label(resumeSize)} members journalled as completed at least 500,000 members/s (median)`,
+        measured: `${Math.round(median(rate)).toLocaleString('en-US')} members/s`,
+        met: median(rate) >= 500_000,
+      },
+      {
+        description: 'a journalled normal run at most 5% slower than without (median of per-round ratios)',
+        measured: `${((slowdown - 1) * 100).toFixed(1)}% (${slowdown.toFixed(3)}×)`,
+        met: slowdown <= 1.05,
+      },
+    ],
+    notes: [
+      `The resumed journal: ${label(resume.journalBytes)} bytes for ${label(resume.batches)} batches (${Math.round(resume.journalBytes / resume.batches)} bytes a batch); the resume sent and polled nothing (its client throws if called).`,
+      'Re-reading alone is what any resume must do (the roster is read and batched again); the resume adds loading the journal, a digest per batch and the replay of each outcome.',
+    ],
+  };
+};

@@ -1,0 +1,106 @@
+import { isLeft } from 'fp-ts/Either';
+import { MemberInput, toIssues } from '../codecs';
+import type { Issue } from '../errors';
+import { memberBytes } from './member-bytes';
+import { shown } from './read-options';
+import { oversizeMessage } from './resolve-batch-options';
+import { ReferenceIdSet } from './reference-id-set';
+import { ENVELOPE_BYTES } from './sync-batcher';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** A member that may be sent: decoded, measured, and the first with its `reference_id`. @internal */
+export interface Admitted {
+  readonly kind: 'admitted';
+  readonly member: MemberInput;
+  /** UTF-8 bytes of the member inside the body's array. */
+  readonly bytes: number;
+  /** Its `reference_id`'s handle in the set of accepted ids (which gives the id back). */
+  readonly handle: number;
+}
+
+/** A member that is never sent, with why. @internal */
+export interface Rejected {
+  readonly kind: 'rejected';
+  readonly referenceId?: string;
+  readonly issues: ReadonlyArray<Issue>;
+}
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+const referenceIdOf = (value: unknown): string | undefined => {
+  try {
+    if (value === null || typeof value !== 'object') return undefined;
+    const ref = (value as { reference_id?: unknown }).reference_id;
+    return typeof ref === 'string' && ref.trim().length > 0 ? ref : undefined;
+  } catch {
+    return undefined; // a getter or a Proxy trap that throws: the member is rejected for that below
+  }
+};
+
+const reason = (e: unknown): string => {
+  try {
+    return e instanceof Error ? e.message : shown(e);
+  } catch {
+    return 'an unprintable error';
+  }
+};
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * The first step of a roster sync: validates a raw member (the `MemberInput`
+ * codec), sizes it against `maxBytes`, and de-duplicates it by `reference_id`
+ * (the first valid occurrence wins; an earlier invalid one does not block a
+ * later valid one). Only the set of accepted ids is kept, off the heap.
+ *
+ * Nothing a member does escapes: a throwing getter, a Proxy whose traps throw,
+ * or a value that cannot be serialised (a BigInt, a cycle) makes it
+ * `rejected` with an issue saying it cannot be read.
+ *
+ * @example
+ * // internal (lib/pipelines/admission.ts)
+ * const admission = new Admission(1_000_000);
+ * admission.admit({ reference_id: 'EMP-1' }).kind; // 'rejected' (first_name is required, …)
+ *
+ * @internal
+ */
+export class Admission {
+  /** The `reference_id`s admitted so far (about 20 bytes a short id, off the heap). */
+  readonly seen = new ReferenceIdSet();
+
+  constructor(readonly maxBytes: number) {}
+
+  /** Admits or rejects one raw member. Never throws. */
+  admit(value: unknown): Admitted | Rejected {
+    let member: MemberInput;
+    let bytes: number;
+    try {
+      const decoded = MemberInput.decode(value);
+      if (isLeft(decoded)) return this.rejected(referenceIdOf(value), toIssues(decoded.left));
+      member = decoded.right;
+      bytes = memberBytes(member);
+    } catch (e) {
+      return this.rejected(referenceIdOf(value), [{ path: '', message: `cannot be read: ${reason(e)}` }]);
+    }
+    const ref = member.reference_id;
+    if (ENVELOPE_BYTES + bytes > this.maxBytes)
+      return this.rejected(ref, [{ path: '', message: oversizeMessage(bytes, this.maxBytes) }]);
+    const handle = this.seen.insert(ref);
+    if (handle === ReferenceIdSet.PRESENT)
+      return this.rejected(ref, [
+        { path: 'reference_id', message: `repeats "${ref}" of an earlier member of this roster; it is sent once` },
+      ]);
+    return { kind: 'admitted', member, bytes, handle };
+  }
+
+  private rejected(referenceId: string | undefined, issues: ReadonlyArray<Issue>): Rejected {
+    return referenceId !== undefined ? { kind: 'rejected', referenceId, issues } : { kind: 'rejected', issues };
+  }
+}

@@ -1,0 +1,163 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileJournal, JournalError } from '../../lib';
+import type { JournalFileHandle, JournalFs } from '../../lib/journal/file-journal';
+
+/** The real file system, recording each call in order. */
+const spyFs = (): { fs: JournalFs; calls: string[] } => {
+  const calls: string[] = [];
+  const fs: JournalFs = {
+    readFile: (p) => fsp.readFile(p),
+    truncate: async (p, n) => {
+      calls.push(`truncate ${n}`);
+      await fsp.truncate(p, n);
+    },
+    open: async (p, flags) => {
+      const h = await fsp.open(p, flags);
+      calls.push(`open ${flags}`);
+      const handle: JournalFileHandle = {
+        write: async (data) => {
+          calls.push(`write ${Buffer.from(data).toString('utf8').split('\n').length - 1}`);
+          return h.write(data);
+        },
+        datasync: async () => {
+          await h.datasync();
+          calls.push('datasync');
+        },
+        sync: async () => {
+          await h.sync();
+          calls.push('sync');
+        },
+        close: () => h.close(),
+      };
+      return handle;
+    },
+  };
+  return { fs, calls };
+};
+
+describe('fileJournal', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'journal-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a missing file as an empty journal and creates nothing', async () => {
+    const file = join(dir, 'none.journal');
+    expect(await fileJournal(file).load()).to.deep.equal([]);
+    expect(() => statSync(file)).to.throw();
+  });
+
+  it('appends one JSON line per record and loads them back in order', async () => {
+    const file = join(dir, 'a.journal');
+    const j = fileJournal(file);
+    await j.append({ type: 'x', n: 1 });
+    await j.append({ type: 'y', n: 2 });
+    await j.close();
+    expect(readFileSync(file, 'utf8')).to.equal('{"type":"x","n":1}\n{"type":"y","n":2}\n');
+    expect(await fileJournal(file).load()).to.deep.equal([
+      { type: 'x', n: 1 },
+      { type: 'y', n: 2 },
+    ]);
+  });
+
+  it('syncs the data to disk before append resolves', async () => {
+    const { fs, calls } = spyFs();
+    const j = fileJournal(join(dir, 's.journal'), { fs });
+    await j.append({ n: 1 });
+    expect(calls.slice(-2)).to.deep.equal(['write 1', 'datasync']);
+    const before = calls.length;
+    let resolved = false;
+    const p = j.append({ n: 2 }).then(() => {
+      resolved = true;
+      expect(calls.slice(before)).to.deep.equal(['write 1', 'datasync']);
+    });
+    expect(resolved).to.equal(false);
+    await p;
+    await j.close();
+  });
+
+  it('keeps the order of concurrent appends and writes them together, one sync for each round', async () => {
+    const { fs, calls } = spyFs();
+    const file = join(dir, 'c.journal');
+    const j = fileJournal(file, { fs });
+    await Promise.all(Array.from({ length: 50 }, (_, n) => j.append({ n })));
+    await j.close();
+    const loaded = await fileJournal(file).load();
+    expect(loaded).to.deep.equal(Array.from({ length: 50 }, (_, n) => ({ n })));
+    const writes = calls.filter((c) => c.startsWith('write'));
+    const syncs = calls.filter((c) => c === 'datasync');
+    expect(writes.length).to.equal(syncs.length);
+    expect(writes.length).to.be.at.most(2); // the first record alone, then the 49 that queued behind it
+    expect(calls.filter((c) => c.startsWith('open a'))).to.have.length(1); // one open file
+  });
+
+  it('ignores a torn last line and cuts it, so the next record starts a line of its own', async () => {
+    const file = join(dir, 't.journal');
+    writeFileSync(file, '{"n":1}\n{"n":2}\n{"n":3,"ty');
+    const j = fileJournal(file);
+    expect(await j.load()).to.deep.equal([{ n: 1 }, { n: 2 }]);
+    await j.append({ n: 4 });
+    await j.close();
+    expect(readFileSync(file, 'utf8')).to.equal('{"n":1}\n{"n":2}\n{"n":4}\n');
+  });
+
+  it('ignores a last line that ends in a newline but is not JSON (a crash left garbage)', async () => {
+    const file = join(dir, 'g.journal');
+    writeFileSync(file, '{"n":1}\n\u0000\u0000\u0000\n');
+    expect(await fileJournal(file).load()).to.deep.equal([{ n: 1 }]);
+  });
+
+  it('fails with a JournalError naming the line of a corrupt middle line', async () => {
+    const file = join(dir, 'm.journal');
+    writeFileSync(file, '{"n":1}\n{"n":2\n{"n":3}\n');
+    const error = await fileJournal(file)
+      .load()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).to.be.instanceOf(JournalError);
+    expect((error as JournalError).record).to.equal(2);
+    expect((error as JournalError).message).to.contain('line 2');
+    expect(readFileSync(file, 'utf8'), 'a corrupt journal is left as it is').to.equal('{"n":1}\n{"n":2\n{"n":3}\n');
+  });
+
+  it('rejects an append whose record is not JSON, and writes nothing for it', async () => {
+    const file = join(dir, 'n.journal');
+    const j = fileJournal(file);
+    const cyclic: { self?: unknown } = {};
+    cyclic.self = cyclic;
+    const error = await j.append(cyclic).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(JournalError);
+    await j.append({ n: 1 });
+    await j.close();
+    expect(readFileSync(file, 'utf8')).to.equal('{"n":1}\n');
+  });
+
+  it('rejects the appends of a round whose write fails, with a JournalError', async () => {
+    const { fs } = spyFs();
+    const failing: JournalFs = {
+      ...fs,
+      open: async (p, flags) => {
+        const h = await fs.open(p, flags);
+        return { ...h, write: () => Promise.reject(new Error('ENOSPC: no space left on device')), datasync: h.datasync, sync: h.sync, close: h.close };
+      },
+    };
+    const j = fileJournal(join(dir, 'f.journal'), { fs: failing });
+    const error = await j.append({ n: 1 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(JournalError);
+    expect((error as JournalError).message).to.contain('ENOSPC');
+    await j.close();
+  });
+});
