@@ -355,7 +355,7 @@ export class PollTimeoutError extends VitableError {
 }
 
 /**
-* A sync journal that is corrupt or belongs to another sync: a record that is
+ * A sync journal that is corrupt or belongs to another sync: a record that is
  * not JSON or not a journal record, records out of order, a journal of another
  * group or other batch options, or a roster whose batches differ from the
  * recorded ones. `record` is the position of the offending record (1-based;
