@@ -33,7 +33,7 @@ export interface AdaptiveRateTuning {
 }
 
 /**
- * The defaults. Cut to 0.7 on a 429. Growth is bounded both per request and
+ * The defaults. Cut to 0.6 on a 429. Growth is bounded both per request and
  * per second, so that a cycle from one 429 to the next is long in requests
  * (few 429s in the share, at a low rate) and in time (few server-directed
  * pauses, at a high rate). See docs/retries.md.
@@ -41,9 +41,9 @@ export interface AdaptiveRateTuning {
  * @internal
  */
 export const ADAPTIVE_RATE_DEFAULTS: AdaptiveRateTuning = {
-  decrease: 0.7,
+  decrease: 0.6,
   start: { perRequest: 2, perSecond: 4 },
-  recover: { perRequest: 1.05, perSecond: 4 },
+  recover: { perRequest: 1.03, perSecond: 4 },
   probe: { perRequest: 1.01, perSecond: 1.1 },
   probeFrom: 0.9,
   accelerate: 1,
@@ -82,7 +82,7 @@ export const ADAPTIVE_RATE_DEFAULTS: AdaptiveRateTuning = {
  * // internal (lib/http/adaptive-rate.ts), not part of the package root
  * const rate = new AdaptiveRate();
  * rate.admitted(0, false);
- * rate.rateLimited(5, 1);  // first 429: 0.7 × the admitted rate
+ * rate.rateLimited(5, 1);  // first 429: 0.6 × the admitted rate
  * rate.intervalMs();       // ms between two releases
  *
  * @internal

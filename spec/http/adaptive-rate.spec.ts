@@ -21,13 +21,13 @@ describe('AdaptiveRate', () => {
     expect(rate.intervalMs()).to.equal(undefined);
   });
 
-  it('starts, on the first 429, at 0.7 × what the server admitted over the last second', () => {
+  it('starts, on the first 429, at 0.6 × what the server admitted over the last second', () => {
     const rate = new AdaptiveRate();
     // 50 admitted a second for 3 s, then a 429
     const end = admitMany(rate, 150, 0, 20);
     rate.rateLimited(end + 10, end + 5);
-    expect(rate.perSecond()).to.be.closeTo(0.7 * 50, 2);
-    expect(rate.intervalMs()).to.be.closeTo(1000 / 35, 2);
+    expect(rate.perSecond()).to.be.closeTo(0.6 * 50, 2);
+    expect(rate.intervalMs()).to.be.closeTo(1000 / 30, 2);
   });
 
   it('measures a 429 soon after start-up over the time since the first answer, not a whole second', () => {
@@ -35,7 +35,7 @@ describe('AdaptiveRate', () => {
     // a burst of 20 in 200 ms: 100/s, not 20/s
     const end = admitMany(rate, 20, 0, 10);
     rate.rateLimited(end + 10, end);
-    expect(rate.perSecond()).to.be.closeTo(0.7 * 100, 5);
+    expect(rate.perSecond()).to.be.closeTo(0.6 * 100, 5);
   });
 
   it('takes the 429s of requests sent before a cut as the same signal: one cut, not many', () => {
@@ -71,10 +71,10 @@ describe('AdaptiveRate', () => {
   it('climbs back fast below the rate of the last 429 and probes carefully above it', () => {
     const rate = new AdaptiveRate();
     admitMany(rate, 100, 0, 10);
-    rate.rateLimited(1000, 999); // 70/s
+    rate.rateLimited(1000, 999); // 60/s
     let t = 1000;
     // paced requests pass until the rate doubles; a second 429 sets the ceiling
-    while (rate.perSecond()! < 140) t = admitMany(rate, 1, t + rate.intervalMs()!, 0, true);
+    while (rate.perSecond()! < 120) t = admitMany(rate, 1, t + rate.intervalMs()!, 0, true);
     const ceiling = rate.perSecond()!;
     rate.rateLimited(t + 1, t);
     t += 1;
