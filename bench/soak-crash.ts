@@ -25,7 +25,7 @@ import { createClient, fileJournal, syncRoster } from '../lib';
 import type { ResumedEvent, SyncReport } from '../lib';
 import { startEmulator } from '../lib/emulator';
 import type { FaultOptions, StoredMember } from '../lib/emulator';
-import { mulberry32 } from '../lib/util/mulberry32';
+import { mulberry32 } from '../lib/internal/mulberry32';
 import { say } from './harness';
 import { expectedMember, referenceId, soakKind, soakMembers, soakPlan } from './members';
 

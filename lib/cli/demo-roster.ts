@@ -1,5 +1,5 @@
 import type { MemberFailure, SyncReport } from '../pipelines/sync-events';
-import { mulberry32 } from '../util/mulberry32';
+import { mulberry32 } from '../internal/mulberry32';
 
 /** A problem planted in the demo roster on purpose, and how it must be reported. */
 export interface PlantedProblem {

@@ -1,9 +1,9 @@
 import { isLeft } from 'fp-ts/Either';
 import { MemberInput, toIssues } from '../codecs';
 import { formatIssues, type Issue } from '../errors';
-import { memberBytes } from '../pipelines/member-bytes';
+import { memberBytes } from '../internal/json-bytes';
 import { DEFAULT_MAX_BYTES, oversizeMessage } from '../pipelines/resolve-batch-options';
-import { ENVELOPE_BYTES } from '../pipelines/sync-batcher';
+import { ENVELOPE_BYTES } from '../internal/sync-batcher';
 import type { MemberFailure } from '../pipelines/sync-events';
 import type { RosterRecord } from './roster/roster-record';
 

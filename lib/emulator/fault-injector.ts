@@ -1,5 +1,5 @@
 import type { FaultOptions } from './types';
-import { mulberry32 } from '../util/mulberry32';
+import { mulberry32 } from '../internal/mulberry32';
 
 // -------------------------------------------------------------------------------------
 // model

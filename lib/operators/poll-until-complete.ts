@@ -12,7 +12,9 @@ import {
   type OperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
-import type { SyncRequest, SyncSubmission } from '../codecs';
+import { isLeft } from 'fp-ts/Either';
+import { SyncSubmission, type SyncRequest } from '../codecs';
+import { toIssues } from '../codecs/report';
 import { ApiError, ConnectionError, PollTimeoutError, TimeoutError, ValidationError, type Issue } from '../errors';
 import { isDurationMs, readOptions, shown } from '../pipelines/read-options';
 import type { RequestOptions, VitableConnect } from '../types';
@@ -226,5 +228,29 @@ export const pollUntilComplete = (
   options?: PollOptions,
 ): OperatorFunction<SyncSubmission, SyncRequest> => {
   const resolved = resolvePollOptions(options);
-  return (source) => source.pipe(mergeMap((submission) => pollRequest(client, submission, resolved)));
+  return (source) =>
+    source.pipe(mergeMap((submission) => defer(() => pollRequest(client, checkedSubmission(submission), resolved))));
+};
+
+/**
+ * The submission read once into a checked `SyncSubmission`; anything else (a
+ * wrong shape, a getter or Proxy trap that throws) is a `ValidationError`,
+ * thrown into the error channel by the caller's `defer`.
+ *
+ * @example
+ * // internal (lib/operators/poll-until-complete.ts)
+ * checkedSubmission({ request_id: 'grpmsr_1', group_id: 'grp_1', submitted_at: '2026-01-15T10:30:00Z' });
+ *
+ * @internal
+ */
+export const checkedSubmission = (submission: unknown): SyncSubmission => {
+  let decoded: ReturnType<typeof SyncSubmission.decode>;
+  try {
+    decoded = SyncSubmission.decode(submission);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : shown(e);
+    throw new ValidationError('pollUntilComplete', [{ path: '', message: `the submission cannot be read: ${why}` }]);
+  }
+  if (isLeft(decoded)) throw new ValidationError('pollUntilComplete', toIssues(decoded.left));
+  return decoded.right;
 };

@@ -1,10 +1,10 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { MemberInput } from '../codecs';
 import { ValidationError } from '../errors';
-import { memberBytes } from '../pipelines/member-bytes';
+import { memberBytes } from '../internal/json-bytes';
 import { shown } from '../pipelines/read-options';
 import { oversizeMessage, resolveBatchOptions, type ToSyncBatchesOptions } from '../pipelines/resolve-batch-options';
-import { SyncBatcher } from '../pipelines/sync-batcher';
+import { SyncBatcher } from '../internal/sync-batcher';
 
 export type { ToSyncBatchesOptions } from '../pipelines/resolve-batch-options';
 

@@ -1,11 +1,11 @@
 import { isLeft } from 'fp-ts/Either';
 import { MemberInput, toIssues } from '../codecs';
 import type { Issue } from '../errors';
-import { memberBytes } from './member-bytes';
+import { memberBytes } from '../internal/json-bytes';
 import { shown } from './read-options';
 import { oversizeMessage } from './resolve-batch-options';
-import { ReferenceIdSet } from './reference-id-set';
-import { ENVELOPE_BYTES } from './sync-batcher';
+import { ReferenceIdSet } from '../internal/reference-id-set';
+import { ENVELOPE_BYTES } from '../internal/sync-batcher';
 
 // -------------------------------------------------------------------------------------
 // model

@@ -1,6 +1,6 @@
 import { ValidationError, type Issue } from '../errors';
 import { isPositiveInteger, readOptions, shown } from './read-options';
-import { ENVELOPE_BYTES } from './sync-batcher';
+import { ENVELOPE_BYTES } from '../internal/sync-batcher';
 
 // -------------------------------------------------------------------------------------
 // model

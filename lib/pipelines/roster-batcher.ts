@@ -1,5 +1,5 @@
 import type { MemberInput } from '../codecs';
-import { SyncBatcher } from './sync-batcher';
+import { SyncBatcher } from '../internal/sync-batcher';
 
 // -------------------------------------------------------------------------------------
 // model

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { FaultInjector } from '../../lib/emulator/fault-injector';
-import { mulberry32 } from '../../lib/util/mulberry32';
+import { mulberry32 } from '../../lib/internal/mulberry32';
 
 describe('FaultInjector', () => {
   const run = (injector: FaultInjector, n: number) => Array.from({ length: n }, () => injector.next());

@@ -6,7 +6,7 @@
 //   unknown-plan  passes local validation, the server fails it ("Invalid plan_id")
 //   invalid       fails local validation (one of several faults, in turn)
 //   repeat        repeats the reference_id of an earlier locally-valid member
-import { mulberry32 } from '../../lib/util/mulberry32';
+import { mulberry32 } from '../../lib/internal/mulberry32';
 
 // -------------------------------------------------------------------------------------
 // model

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom } from 'rxjs';
 import { createClient, type ResumedEvent, type SyncReport } from '../../lib';
-import { mulberry32 } from '../../lib/util/mulberry32';
+import { mulberry32 } from '../../lib/internal/mulberry32';
 import { buildCli } from '../cli/cli-harness';
 import { ndjsonRoster } from '../cli/roster-files';
 import { rosterExpectation, type RosterOptions } from '../helpers/roster';

@@ -265,6 +265,27 @@ describe('pollUntilComplete', () => {
     });
   });
 
+  it('errors with ValidationError, polling nothing, for a submission that cannot be read or is not a SyncSubmission', async () => {
+    const unreadable = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap');
+        },
+      },
+    );
+    for (const bad of [unreadable, null, { request_id: 'grpmsr_1' }]) {
+      const { client, polls } = fakeClient(scheduler, doneAfter(0));
+      const source = new Observable<SyncSubmission>((s) => {
+        s.next(bad as SyncSubmission);
+        s.complete();
+      });
+      const error = await lastValueFrom(source.pipe(pollUntilComplete(client, { scheduler }))).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(ValidationError);
+      expect(polls).to.deep.equal([]);
+    }
+  });
+
   it('throws ValidationError for nonsensical options', () => {
     const { client } = fakeClient(scheduler, doneAfter(0));
     for (const bad of [{ initialDelayMs: -1 }, { factor: 0.5 }, { maxDelayMs: Number.NaN }, { timeoutMs: 0 }]) {

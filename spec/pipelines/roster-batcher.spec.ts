@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { isRight } from 'fp-ts/Either';
 import { MemberInput } from '../../lib/codecs';
-import { memberBytes } from '../../lib/pipelines/member-bytes';
+import { memberBytes } from '../../lib/internal/json-bytes';
 import { RosterBatcher, type ClosedBatch } from '../../lib/pipelines/roster-batcher';
 import { makeMember } from '../helpers/roster';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ENVELOPE_BYTES, SyncBatcher } from '../../lib/pipelines/sync-batcher';
+import { ENVELOPE_BYTES, SyncBatcher } from '../../lib/internal/sync-batcher';
 
 describe('SyncBatcher', () => {
   it('keeps the running body size: envelope, members and the commas between them', () => {

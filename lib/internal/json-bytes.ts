@@ -7,7 +7,7 @@
  * where `JSON.stringify` would (a cycle, a BigInt, a getter that throws).
  *
  * @example
- * // internal (lib/pipelines/member-bytes.ts)
+ * // internal (lib/internal/json-bytes.ts)
  * memberBytes({ reference_id: 'é' }); // 21
  *
  * @internal

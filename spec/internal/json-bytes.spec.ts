@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { memberBytes } from '../../lib/pipelines/member-bytes';
+import { memberBytes } from '../../lib/internal/json-bytes';
 
 describe('memberBytes', () => {
   it('equals the UTF-8 bytes of JSON.stringify for any JSON-like value (unicode, escapes, nesting, undefined fields)', function () {

@@ -5,7 +5,7 @@
  *
  * @internal
  * @example
- * // internal (lib/util/mulberry32.ts), not part of the package root
+ * // internal (lib/internal/mulberry32.ts), not part of the package root
  * const next = mulberry32(42);
  * next(); // a number in [0, 1), the same on every run
  */

@@ -15,7 +15,7 @@ export const ENVELOPE_BYTES = Buffer.byteLength(JSON.stringify({ members: [] }),
  * re-serialising the batch.
  *
  * @example
- * // internal (lib/pipelines/sync-batcher.ts)
+ * // internal (lib/internal/sync-batcher.ts)
  * const batcher = new SyncBatcher<MemberInput>(1000, 1_000_000);
  * for (const m of members) batcher.push(m, memberBytes(m), send);
  * const rest = batcher.flush();

@@ -63,7 +63,7 @@ const prefixBytes = (length: number): number => (length < 0x80 ? 1 : length < 0x
  *
  * @internal
  * @example
- * // internal (lib/pipelines/reference-id-set.ts), used by syncRoster
+ * // internal (lib/internal/reference-id-set.ts), used by syncRoster
  * const ids = new ReferenceIdSet();
  * ids.add('EMP-1'); // true: new
  * ids.add('EMP-1'); // false: already there

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { fnv1a, ReferenceIdSet } from '../../lib/pipelines/reference-id-set';
+import { fnv1a, ReferenceIdSet } from '../../lib/internal/reference-id-set';
 
 const hashOf = (id: string): number => {
   const bytes = Buffer.from(id);
