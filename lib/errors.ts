@@ -4,14 +4,14 @@
  * `switch (err._tag)` work.
  *
  * Redaction of the API key (the process-wide secret registry) lives in
- * `./redaction`; it is re-exported here for the modules that import it from
+ * `./internal/redaction`; it is re-exported here for the modules that import it from
  * this one.
  *
  * @packageDocumentation
  */
-import { redact } from './redaction';
+import { redact } from './internal/redaction';
 
-export { REDACTED, redact, registerSecret } from './redaction';
+export { REDACTED, redact, registerSecret } from './internal/redaction';
 
 // -------------------------------------------------------------------------------------
 // model

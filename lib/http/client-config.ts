@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { ConfigError, formatIssues, messageOf } from '../errors';
-import { registerSecret } from '../redaction';
+import { registerSecret } from '../internal/redaction';
 import {
   ENVIRONMENTS,
   type ClientOptions,

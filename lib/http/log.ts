@@ -1,4 +1,4 @@
-import { redact } from '../redaction';
+import { redact } from '../internal/redaction';
 import type { Logger, LogLevel } from '../types';
 
 // -------------------------------------------------------------------------------------

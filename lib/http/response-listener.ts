@@ -1,6 +1,6 @@
 import { tap, type SchedulerLike } from 'rxjs';
 import { messageOf } from '../errors';
-import { redact } from '../redaction';
+import { redact } from '../internal/redaction';
 import type { ResponseEvent } from '../types';
 import type { ExchangeTransform } from './exchange';
 import type { Log } from './log';

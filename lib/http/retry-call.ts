@@ -1,6 +1,6 @@
 import type { MonoTypeOperatorFunction, SchedulerLike } from 'rxjs';
 import { messageOf } from '../errors';
-import { redact } from '../redaction';
+import { redact } from '../internal/redaction';
 import type { RetryEvent } from '../types';
 import type { PreparedCall } from './exchange';
 import type { Log } from './log';

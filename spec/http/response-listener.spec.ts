@@ -3,7 +3,7 @@ import { of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ConnectionError } from '../../lib/errors';
 import { withResponseListener } from '../../lib/http/response-listener';
-import { REDACTED, registerSecret } from '../../lib/redaction';
+import { REDACTED, registerSecret } from '../../lib/internal/redaction';
 import type { ResponseEvent } from '../../lib/types';
 import { attemptOf, call, raw, recordingLog } from './pieces';
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { defer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { apiErrorFor } from '../../lib/errors';
-import { REDACTED, registerSecret } from '../../lib/redaction';
+import { REDACTED, registerSecret } from '../../lib/internal/redaction';
 import { retryCall } from '../../lib/http/retry-call';
 import type { RetryEvent } from '../../lib/types';
 import { call, recordingLog } from './pieces';

@@ -5,10 +5,10 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { inspect } from 'node:util';
 import { lastValueFrom } from 'rxjs';
-import { ApiError } from '../lib/errors';
-import { redact, REDACTED, registerSecret } from '../lib/redaction';
-import type { ResponseEvent, RetryEvent } from '../lib/types';
-import { API, KEY, recordingLogger, testClient } from './http/fixtures';
+import { ApiError } from '../../lib/errors';
+import { redact, REDACTED, registerSecret } from '../../lib/internal/redaction';
+import type { ResponseEvent, RetryEvent } from '../../lib/types';
+import { API, KEY, recordingLogger, testClient } from '../http/fixtures';
 
 describe('redact', () => {
   const SECRET = 'vc_redaction_spec_0001';

@@ -26,7 +26,7 @@ const secrets = new Set<string>();
  * Secrets shorter than 4 characters are ignored (they would mark ordinary text).
  *
  * @example
- * // internal (lib/redaction.ts): what createClient({ apiKey }) does
+ * // internal (lib/internal/redaction.ts): what createClient({ apiKey }) does
  * registerSecret('vc_live_123456');
  *
  * @internal
@@ -45,7 +45,7 @@ export const registerSecret = (secret: string): void => {
  * Other values are returned as they are; nothing is changed in place.
  *
  * @example
- * // internal (lib/redaction.ts)
+ * // internal (lib/internal/redaction.ts)
  * registerSecret('vc_live_123456');
  * redact({ echo: 'Bearer vc_live_123456' }); // { echo: 'Bearer [REDACTED]' }
  *
