@@ -1,0 +1,69 @@
+import { expect } from 'chai';
+import { startEmulator, type Emulator } from '../../lib/emulator';
+import { buildCli, runCli } from './cli-harness';
+
+// The `vitable-connect` entry point (main.ts, started by bin.ts): option
+// resolution and exit statuses, run as a child process against an emulator on
+// a loopback port.
+describe('vitable-connect (child process)', function () {
+  this.timeout(30_000);
+
+  let emulator: Emulator;
+  let env: Record<string, string>;
+
+  before(async function () {
+    this.timeout(60_000);
+    [emulator] = await Promise.all([startEmulator({ processingDelayMs: 20 }), buildCli()]);
+    env = { VITABLE_CONNECT_BASE_URL: emulator.url, VITABLE_CONNECT_API_KEY: emulator.apiKey };
+  });
+  after(async () => {
+    await emulator.stop();
+  });
+
+  describe('usage and configuration', () => {
+    it('exits 2 naming --api-key and VITABLE_CONNECT_API_KEY when no key is given, sending nothing', async () => {
+      const before = emulator.stats().requests;
+      const run = await runCli(['groups', 'list'], {
+        env: { VITABLE_CONNECT_BASE_URL: emulator.url },
+      });
+      expect(run.status).to.equal(2);
+      expect(run.stderr)
+        .to.contain('missing API key')
+        .and.contain('--api-key')
+        .and.contain('VITABLE_CONNECT_API_KEY');
+      expect(emulator.stats().requests).to.equal(before);
+    });
+
+    it('exits 2 for an unknown command, a missing required option and an out-of-range number', async () => {
+      const [unknown, noGroup, badLimit] = await Promise.all([
+        runCli(['frobnicate'], { env }),
+        runCli(['sync', 'roster.csv'], { env }),
+        runCli(['groups', 'list', '--limit', '0'], { env }),
+      ]);
+      expect(unknown.status).to.equal(2);
+      expect(unknown.stderr).to.contain("unknown command 'frobnicate'");
+      expect(noGroup.status).to.equal(2);
+      expect(noGroup.stderr).to.contain("required option '--group <id>' not specified");
+      expect(badLimit.status).to.equal(2);
+      expect(badLimit.stderr).to.contain('expected an integer from 1 to 100, got "0"');
+    });
+
+    it('exits 2 with the status, server message and request id when the server rejects the key', async () => {
+      const run = await runCli(['--api-key', 'vc_wrong_key', 'groups', 'list'], { env });
+      expect(run.status).to.equal(2);
+      expect(run.stderr)
+        .to.match(/answered 401 \(AuthenticationError\)/)
+        .and.match(/request id: req_\w+/);
+      expect(run.stderr).to.contain('message:');
+      expect(run.stderr).not.to.contain('vc_wrong_key');
+    });
+
+    it('lets --base-url beat VITABLE_CONNECT_BASE_URL', async () => {
+      const run = await runCli(['--base-url', emulator.url, 'groups', 'list', '--json'], {
+        env: { ...env, VITABLE_CONNECT_BASE_URL: 'http://127.0.0.1:9' },
+      });
+      expect(run.status, run.stderr).to.equal(0);
+      expect(JSON.parse(run.stdout)).to.have.property('pagination');
+    });
+  });
+});
