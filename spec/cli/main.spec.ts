@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { PassThrough, Readable } from 'node:stream';
+import { main } from '../../lib/cli/main';
+import { VERSION } from '../../lib/http/version';
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import { buildCli, runCli } from './cli-harness';
 
@@ -65,5 +68,65 @@ describe('vitable-connect (child process)', function () {
       expect(run.status, run.stderr).to.equal(0);
       expect(JSON.parse(run.stdout)).to.have.property('pagination');
     });
+  });
+});
+
+/** Runs `main` inside this process with captured standard output and error. */
+const runMain = async (
+  argv: string[],
+): Promise<{ status: number; stdout: string; stderr: string }> => {
+  const capture = () => {
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (c: Buffer) => (text += c.toString()));
+    return { stream, text: () => text };
+  };
+  const [out, err] = [capture(), capture()];
+  const status = await main(argv, {
+    stdout: out.stream,
+    stderr: err.stream,
+    stdin: Readable.from([]),
+    env: {},
+  });
+  return { status, stdout: out.text(), stderr: err.text() };
+};
+
+describe('main (in process)', () => {
+  it('--help prints the usage with every command and the exit statuses to standard output, and resolves 0', async () => {
+    const run = await runMain(['--help']);
+    expect(run.status).to.equal(0);
+    expect(run.stderr).to.equal('');
+    expect(run.stdout).to.match(/^Usage: vitable-connect \[options\] \[command\]/);
+    for (const command of ['groups', 'sync', 'sync-status', 'emulator', 'demo'])
+      expect(run.stdout).to.match(new RegExp(`^  ${command}\\b`, 'm'));
+    expect(run.stdout)
+      .to.contain('Exit status: 0 all synced, 1 some members failed')
+      .and.contain('130 interrupted');
+  });
+
+  it('--version prints the package version and resolves 0', async () => {
+    expect(await runMain(['--version'])).to.deep.equal({
+      status: 0,
+      stdout: `${VERSION}\n`,
+      stderr: '',
+    });
+  });
+
+  it('an unknown command or option resolves 2, naming it on standard error with the --help hint', async () => {
+    const unknown = await runMain(['frobnicate']);
+    expect(unknown.status).to.equal(2);
+    expect(unknown.stdout).to.equal('');
+    expect(unknown.stderr)
+      .to.contain("error: unknown command 'frobnicate'")
+      .and.contain('(add --help for usage)');
+    const option = await runMain(['groups', 'list', '--frob']);
+    expect(option.status).to.equal(2);
+    expect(option.stderr).to.contain("error: unknown option '--frob'");
+  });
+
+  it('a missing API key resolves 2 before anything is sent, naming the flag and the variable', async () => {
+    const run = await runMain(['--base-url', 'http://127.0.0.1:9', 'groups', 'list']);
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.contain('--api-key').and.contain('VITABLE_CONNECT_API_KEY');
   });
 });
