@@ -3,8 +3,15 @@
  * with a literal `_tag`, so both `instanceof` and an exhaustive
  * `switch (err._tag)` work.
  *
+ * Redaction of the API key (the process-wide secret registry) lives in
+ * `./internal/redaction`; it is re-exported here for the modules that import it from
+ * this one.
+ *
  * @packageDocumentation
  */
+import { redact } from './internal/redaction';
+
+export { REDACTED, redact, registerSecret } from './internal/redaction';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -42,45 +49,6 @@ export type ApiErrorTag =
   | 'UnprocessableEntityError'
   | 'RateLimitError'
   | 'InternalServerError';
-
-/** Marker that replaces a secret (the API key) wherever it would appear in an error. */
-export const REDACTED = '[REDACTED]';
-
-const secrets = new Set<string>();
-
-/**
- * Registers a secret that must never appear in an error's message, `String(err)`
- * or `JSON.stringify(err)`. `createClient` registers its API key here.
- *
- * @internal
- */
-export const registerSecret = (secret: string): void => {
-  if (secret.length >= 4) secrets.add(secret);
-};
-
-/**
- * Replaces every registered secret inside `value` (strings, arrays and plain
- * objects, deeply) with {@link REDACTED}.
- *
- * @internal
- */
-export const redact = <A>(value: A): A => redactValue(value, 0) as A;
-
-const redactString = (s: string): string => {
-  let out = s;
-  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-  return out;
-};
-
-const redactValue = (value: unknown, depth: number): unknown => {
-  if (secrets.size === 0) return value;
-  if (typeof value === 'string') return redactString(value);
-  if (depth > 32 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[redactString(k)] = redactValue(v, depth + 1);
-  return out;
-};
 
 // -------------------------------------------------------------------------------------
 // classes
@@ -211,9 +179,9 @@ export class ApiError extends VitableError {
     this.status = init.status;
     this.body = redact(init.body);
     this.headers = redact(init.headers);
-    this.requestId = init.requestId;
-    this.method = init.method;
-    this.path = init.path;
+    this.requestId = redact(init.requestId);
+    this.method = redact(init.method);
+    this.path = redact(init.path);
   }
 }
 
@@ -310,8 +278,8 @@ export class ConnectionError extends VitableError {
   readonly path: string;
   constructor(info: RequestInfo, reason: string, options?: { cause?: unknown }) {
     super(`${info.method} ${info.path}: connection failed: ${reason}`, options);
-    this.method = info.method;
-    this.path = info.path;
+    this.method = redact(info.method);
+    this.path = redact(info.path);
   }
 }
 
@@ -323,8 +291,8 @@ export class TimeoutError extends VitableError {
   readonly timeoutMs: number;
   constructor(info: RequestInfo, timeoutMs: number) {
     super(`${info.method} ${info.path}: no response within ${timeoutMs} ms`);
-    this.method = info.method;
-    this.path = info.path;
+    this.method = redact(info.method);
+    this.path = redact(info.path);
     this.timeoutMs = timeoutMs;
   }
 }
@@ -336,8 +304,8 @@ export class AbortError extends VitableError {
   readonly path: string;
   constructor(info: RequestInfo) {
     super(`${info.method} ${info.path}: aborted by the caller's signal`);
-    this.method = info.method;
-    this.path = info.path;
+    this.method = redact(info.method);
+    this.path = redact(info.path);
   }
 }
 
@@ -363,9 +331,9 @@ export class DecodeError extends VitableError {
     );
     this.body = redact(body);
     this.issues = redact(issues);
-    this.method = info.method;
-    this.path = info.path;
-    this.requestId = info.requestId;
+    this.method = redact(info.method);
+    this.path = redact(info.path);
+    this.requestId = redact(info.requestId);
   }
 }
 
@@ -380,8 +348,8 @@ export class PollTimeoutError extends VitableError {
   readonly timeoutMs: number;
   constructor(groupId: string, requestId: string, timeoutMs: number) {
     super(`sync request ${requestId} of group ${groupId} did not complete within ${timeoutMs} ms`);
-    this.groupId = groupId;
-    this.requestId = requestId;
+    this.groupId = redact(groupId);
+    this.requestId = redact(requestId);
     this.timeoutMs = timeoutMs;
   }
 }
@@ -416,9 +384,23 @@ export class JournalError extends VitableError {
 }
 
 /**
+ * A printable description of anything thrown, that never throws itself (a
+ * thrown `Object.create(null)`, a throwing `message` getter or `toString`).
+ *
+ * @internal
+ */
+export const messageOf = (e: unknown): string => {
+  try {
+    return e instanceof Error ? String(e.message) : String(e);
+  } catch {
+    return 'a value that cannot be printed';
+  }
+};
+
+/**
  * Turns anything thrown into a {@link VitableError} (unknown values are wrapped).
  *
  * @internal
  */
 export const toVitableError = (e: unknown): VitableError =>
-  e instanceof VitableError ? e : new VitableError(e instanceof Error ? e.message : String(e), { cause: e });
+  e instanceof VitableError ? e : new VitableError(messageOf(e), { cause: e });

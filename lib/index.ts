@@ -55,6 +55,7 @@ export type {
   SyncSubmitParams,
   RetryEvent,
   RetryReason,
+  ResponseEvent,
   Logger,
   LogLevel,
   Environment,

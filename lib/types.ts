@@ -56,6 +56,26 @@ export interface RetryEvent {
   readonly status?: number;
 }
 
+/**
+ * What `onResponse` is told after every HTTP response, each attempt included
+ * (a 429 or 5xx that is retried too). Headers and request id have the API
+ * key replaced by a marker.
+ */
+export interface ResponseEvent {
+  readonly method: string;
+  /** The request path, without the query. */
+  readonly path: string;
+  readonly status: number;
+  /** Response headers, names lower-cased. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The `x-request-id` response header, if any. */
+  readonly requestId: string | undefined;
+  /** 1 for the first attempt of the call, 2 for its first retry… */
+  readonly attempt: number;
+  /** From sending the attempt to its response, in ms. */
+  readonly durationMs: number;
+}
+
 /** Options of {@link createClient}. Every one is optional. */
 export interface ClientOptions {
   /** Sent as `Authorization: Bearer <key>`; default env `VITABLE_CONNECT_API_KEY`. */
@@ -84,6 +104,13 @@ export interface ClientOptions {
   readonly maxRetryAfterMs?: number;
   /** Called before each retry. */
   readonly onRetry?: (event: RetryEvent) => void;
+  /**
+   * Total time one call may spend waiting out 429s that said how long to wait
+   * (default 120000); past it the call fails with `RateLimitError`.
+   */
+  readonly maxRateLimitWaitMs?: number;
+  /** Called after every HTTP response, each attempt included. */
+  readonly onResponse?: (event: ResponseEvent) => void;
 }
 
 /** Per-call overrides, the optional last argument of every endpoint. */

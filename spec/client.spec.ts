@@ -140,6 +140,14 @@ describe('createClient', () => {
       ['maxRetries', NaN],
       ['maxRetryAfterMs', -5],
       ['maxRetryAfterMs', null],
+      // durations past the longest timer Node runs (it would fire after 1 ms)
+      ['timeoutMs', 2 ** 31],
+      ['timeoutMs', 30 * 24 * 3600 * 1000],
+      ['maxRetryAfterMs', 1e10],
+      ['maxRateLimitWaitMs', 2 ** 31],
+      ['maxRateLimitWaitMs', -1],
+      ['maxRateLimitWaitMs', NaN],
+      ['maxRateLimitWaitMs', '120000'],
     ];
     for (const [name, value] of bad)
       it(`throws ConfigError for ${name}: ${String(value)}`, () => {
@@ -152,6 +160,17 @@ describe('createClient', () => {
       expect(() =>
         createClient({ apiKey: KEY, maxRetries: 0, maxRetryAfterMs: 0, timeoutMs: 1 }),
       ).not.to.throw();
+    });
+
+    it('accepts every duration up to 2147483647 ms, and maxRateLimitWaitMs 0', () => {
+      const max = 2_147_483_647;
+      expect(() =>
+        createClient({ apiKey: KEY, timeoutMs: max, maxRetryAfterMs: max, maxRateLimitWaitMs: max }),
+      ).not.to.throw();
+      expect(() => createClient({ apiKey: KEY, maxRateLimitWaitMs: 0 })).not.to.throw();
+      expect(configError(() => createClient({ apiKey: KEY, timeoutMs: max + 1 })).message).to.contain(
+        '2147483647',
+      );
     });
   });
 
@@ -203,12 +222,106 @@ describe('createClient', () => {
       expect(configError(() => createClient('vc_key' as never)).message).to.contain('options');
     });
 
+    it('accepts a callable logger: a function carrying error, warn, info and debug', async () => {
+      const lines: string[] = [];
+      const logger = Object.assign(function () {}, {
+        error: (m: string) => void lines.push(m),
+        warn: (m: string) => void lines.push(m),
+        info: (m: string) => void lines.push(m),
+        debug: (m: string) => void lines.push(m),
+      });
+      nock('https://api.vitablehealth.com').get('/v1/groups/grp_1').reply(200, { data: group(1) });
+      await lastValueFrom(
+        createClient({ apiKey: KEY, logger, logLevel: 'debug' }).groups.retrieve('grp_1'),
+      );
+      expect(lines.some((l) => l.includes('GET /v1/groups/grp_1'))).to.equal(true);
+    });
+
+    it('rejects onResponse of the wrong kind', () => {
+      expect(
+        configError(() => createClient({ apiKey: KEY, onResponse: 1 } as never)).message,
+      ).to.contain('onResponse');
+    });
+
     it('never puts the API key in a ConfigError', () => {
       const err = configError(() =>
         createClient({ apiKey: 'vc_secret_abcdef', baseURL: 'vc_secret_abcdef' }),
       );
       expect(`${err.message} ${String(err)} ${JSON.stringify(err)}`).not.to.contain(
         'vc_secret_abcdef',
+      );
+    });
+  });
+
+  describe('hostile options', () => {
+    const names = [
+      'apiKey',
+      'environment',
+      'baseURL',
+      'timeoutMs',
+      'maxRetries',
+      'axios',
+      'defaultHeaders',
+      'logger',
+      'logLevel',
+      'maxRetryAfterMs',
+      'onRetry',
+      'maxRateLimitWaitMs',
+      'onResponse',
+    ];
+    for (const name of names)
+      it(`turns a throwing ${name} getter into a ConfigError naming it`, () => {
+        const options = { apiKey: KEY };
+        Object.defineProperty(options, name, {
+          enumerable: true,
+          get() {
+            throw 1;
+          },
+        });
+        expect(configError(() => createClient(options)).message).to.contain(name);
+      });
+
+    it('turns anything else that throws while reading them into a ConfigError: a revoked Proxy, a throwing header getter, a thrown null-prototype object', () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      configError(() => createClient(proxy as never));
+      const headers = {};
+      Object.defineProperty(headers, 'X-A', { enumerable: true, get: () => { throw new Error('no'); } });
+      configError(() => createClient({ apiKey: KEY, defaultHeaders: headers }));
+      const weird = {
+        get apiKey(): string {
+          throw Object.create(null);
+        },
+      };
+      configError(() => createClient(weird));
+    });
+
+    it('reads each option once', () => {
+      const reads: Record<string, number> = {};
+      const options = new Proxy(
+        { apiKey: KEY, timeoutMs: 1000, logger: console, defaultHeaders: { 'X-A': 'a' } },
+        {
+          get(target, key, receiver) {
+            reads[String(key)] = (reads[String(key)] ?? 0) + 1;
+            return Reflect.get(target, key, receiver) as unknown;
+          },
+        },
+      );
+      createClient(options);
+      for (const [key, n] of Object.entries(reads)) expect(n, key).to.equal(1);
+      expect(reads).to.have.property('apiKey', 1);
+    });
+
+    it('never puts the key in the ConfigError of a getter whose error echoes it', () => {
+      const options = {
+        apiKey: 'vc_echoed_secret_777',
+        get timeoutMs(): number {
+          throw new Error('bad timeout for vc_echoed_secret_777');
+        },
+      };
+      const err = configError(() => createClient(options));
+      expect(`${err.message} ${String(err)} ${JSON.stringify(err)}`).not.to.contain(
+        'vc_echoed_secret_777',
       );
     });
   });

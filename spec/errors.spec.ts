@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { inspect } from 'node:util';
 import {
   AbortError,
   ApiError,
@@ -19,6 +20,7 @@ import {
   ValidationError,
   VitableError,
   apiErrorFor,
+  messageOf,
   registerSecret,
   toVitableError,
 } from '../lib/errors';
@@ -148,6 +150,33 @@ describe('VitableError and its subclasses', () => {
         expect(text).not.to.contain(SECRET);
       expect(`${err.message}${JSON.stringify(err)}`).to.contain(REDACTED);
     }
+  });
+
+  it('never contain it in a field or util.inspect, even when the server echoes it in x-request-id or a path holds it', () => {
+    const errors: VitableError[] = [
+      apiErrorFor({ ...info, status: 429, body: {}, headers: { 'x-request-id': SECRET }, requestId: SECRET }),
+      new DecodeError({ ...info, codec: 'Group', requestId: `req_${SECRET}` }, [], {}),
+      new ConnectionError({ method: 'GET', path: `/v1/groups/${SECRET}` }, 'reset'),
+      new TimeoutError({ method: 'GET', path: `/v1/groups/${SECRET}` }, 10),
+      new AbortError({ method: 'GET', path: `/v1/groups/${SECRET}` }),
+      new PollTimeoutError(SECRET, SECRET, 10),
+    ];
+    for (const err of errors) {
+      const fields = Object.values(err).map((v) => JSON.stringify(v) ?? String(v));
+      for (const text of [inspect(err, { depth: 10, showHidden: true }), ...fields, String(err)])
+        expect(text).not.to.contain(SECRET);
+    }
+    expect((errors[0] as ApiError).requestId).to.equal(REDACTED);
+  });
+
+  it('messageOf describes anything thrown, and never throws itself', () => {
+    expect(messageOf(new Error('boom'))).to.equal('boom');
+    expect(messageOf(1)).to.equal('1');
+    expect(messageOf(Object.create(null))).to.be.a('string');
+    const hostile = new Error('x');
+    Object.defineProperty(hostile, 'message', { get: () => { throw new Error('no'); } });
+    expect(messageOf(hostile)).to.be.a('string');
+    expect(messageOf({ toString: () => { throw new Error('no'); } })).to.be.a('string');
   });
 
   it('toVitableError keeps VitableErrors and wraps anything else', () => {

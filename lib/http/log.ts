@@ -1,4 +1,4 @@
-import { redact } from '../errors';
+import { redact } from '../internal/redaction';
 import type { Logger, LogLevel } from '../types';
 
 // -------------------------------------------------------------------------------------

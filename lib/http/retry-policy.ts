@@ -24,6 +24,11 @@ export type RetryDecision =
       readonly delayMs: number;
       /** HTTP status of the failed attempt, when there was a response. */
       readonly status?: number;
+      /**
+       * A 429 with a server-directed wait: not counted against `maxRetries`,
+       * but against the call's `maxRateLimitWaitMs`.
+       */
+      readonly rateLimited?: true;
     };
 
 /** Base of the exponential backoff, ms. */
@@ -119,8 +124,10 @@ export const backoffDelayMs = (retryIndex: number, random: () => number): number
 
 /**
  * Decides whether the attempt that failed with `error` is retried and after
- * how long. Pure apart from the injected clock and random source; the retry
- * count limit is applied by {@link retryWithPolicy}.
+ * how long. A 429 with a usable server-directed wait is marked `rateLimited`
+ * (it does not count as a retry). Pure apart from the injected clock and
+ * random source; `retryIndex` counts the ordinary retries so far; the limits
+ * are applied by {@link retryWithPolicy}.
  *
  * @example
  * // internal (lib/http/retry-policy.ts): what `createClient` applies to every request
@@ -140,7 +147,8 @@ export const decideRetry = (
   const serverDelay =
     error instanceof ApiError ? serverDirectedDelayMs(error.headers, policy) : undefined;
   const delayMs = serverDelay ?? backoffDelayMs(retryIndex, policy.random);
-  return error instanceof ApiError
-    ? { retry: true, reason, delayMs, status: error.status }
-    : { retry: true, reason, delayMs };
+  if (!(error instanceof ApiError)) return { retry: true, reason, delayMs };
+  return error.status === 429 && serverDelay !== undefined
+    ? { retry: true, reason, delayMs, status: 429, rateLimited: true }
+    : { retry: true, reason, delayMs, status: error.status };
 };

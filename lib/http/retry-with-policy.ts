@@ -1,4 +1,11 @@
-import { retry, throwError, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import {
+  defer,
+  retry,
+  throwError,
+  timer,
+  type MonoTypeOperatorFunction,
+  type SchedulerLike,
+} from 'rxjs';
 import type { RetryDecision } from './retry-policy';
 
 // -------------------------------------------------------------------------------------
@@ -7,15 +14,19 @@ import type { RetryDecision } from './retry-policy';
 
 /** A retry that is about to be scheduled. */
 export type ScheduledRetry = Extract<RetryDecision, { retry: true }> & {
-  /** 1 for the first retry, 2 for the second… */
+  /** 1 for the first retry, 2 for the second… (rate-limit waits included). */
   readonly attempt: number;
+  /** Server-directed 429 waits of this call so far, this one included, in ms. */
+  readonly rateLimitWaitedMs: number;
 };
 
 /** Options of {@link retryWithPolicy}. */
 export interface RetryWithPolicyConfig {
-  /** Retries after the first attempt. */
+  /** Ordinary retries after the first attempt. */
   readonly maxRetries: number;
-  /** The policy: whether the failure of retry `retryIndex` (0-based) is retried, and after how long. */
+  /** Total of the server-directed 429 waits one subscription may go through. */
+  readonly maxRateLimitWaitMs: number;
+  /** The policy: whether a failure is retried, and after how long; `retryIndex` counts ordinary retries (0-based). */
   readonly decide: (error: unknown, retryIndex: number) => RetryDecision;
   /** Told before each retry's wait starts. */
   readonly onRetry?: (retry: ScheduledRetry) => void;
@@ -29,24 +40,45 @@ export interface RetryWithPolicyConfig {
 
 /**
  * Re-subscribes to the source after a failure the policy retries, waiting the
- * delay it chose on `scheduler`, at most `maxRetries` times; any other failure,
- * or the last one, goes through. Unsubscribing cancels a pending wait.
+ * delay it chose on `scheduler`. Two budgets, per subscription: an ordinary
+ * retry counts against `maxRetries`; a 429 with a server-directed wait
+ * (`rateLimited`) does not, and goes again as long as the waits together stay
+ * within `maxRateLimitWaitMs` (then its `RateLimitError` goes through). Any
+ * other failure, or one past its budget, goes through. Unsubscribing cancels
+ * a pending wait.
  *
  * @example
  * // internal (lib/http/retry-with-policy.ts), not part of the package root
  * attempt$.pipe(
- *   retryWithPolicy({ maxRetries: 2, decide: (e, n) => decideRetry(e, n, policy), scheduler: asyncScheduler }),
+ *   retryWithPolicy({ maxRetries: 2, maxRateLimitWaitMs: 120_000, decide: (e, n) => decideRetry(e, n, policy), scheduler: asyncScheduler }),
  * );
  *
  * @internal
  */
-export const retryWithPolicy = <T>(config: RetryWithPolicyConfig): MonoTypeOperatorFunction<T> =>
-  retry<T>({
-    count: config.maxRetries,
-    delay: (error: unknown, retryCount: number) => {
-      const decision = config.decide(error, retryCount - 1);
-      if (!decision.retry) return throwError(() => error);
-      config.onRetry?.({ ...decision, attempt: retryCount });
-      return timer(decision.delayMs, config.scheduler);
-    },
-  });
+export const retryWithPolicy =
+  <T>(config: RetryWithPolicyConfig): MonoTypeOperatorFunction<T> =>
+  (source) =>
+    defer(() => {
+      let retries = 0;
+      let attempt = 0;
+      let rateLimitWaitedMs = 0;
+      return source.pipe(
+        retry<T>({
+          delay: (error: unknown) => {
+            const decision = config.decide(error, retries);
+            if (!decision.retry) return throwError(() => error);
+            if (decision.rateLimited === true) {
+              if (rateLimitWaitedMs + decision.delayMs > config.maxRateLimitWaitMs)
+                return throwError(() => error);
+              rateLimitWaitedMs += decision.delayMs;
+            } else {
+              if (retries >= config.maxRetries) return throwError(() => error);
+              retries += 1;
+            }
+            attempt += 1;
+            config.onRetry?.({ ...decision, attempt, rateLimitWaitedMs });
+            return timer(decision.delayMs, config.scheduler);
+          },
+        }),
+      );
+    });

@@ -3,11 +3,14 @@ import { sequenceS } from 'fp-ts/Apply';
 import * as RA from 'fp-ts/ReadonlyArray';
 import type * as t from 'io-ts';
 import { toIssues } from '../codecs/report';
-import type { Issue } from '../errors';
+import { messageOf, type Issue } from '../errors';
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
+
+/** The longest duration accepted anywhere: the longest timer Node runs as asked (a longer one fires after 1 ms). @internal */
+export const MAX_DURATION_MS = 2_147_483_647;
 
 /** A checked value, or every issue found. @internal */
 export type Validation<A> = E.Either<ReadonlyArray<Issue>, A>;
@@ -143,6 +146,24 @@ export const paramsObject = (
       : E.left(issue(name, `must be an object, got ${kindOf(value)}`));
 
 /**
+ * Runs a check that reads caller input; anything it throws (a getter, a
+ * revoked Proxy) becomes an issue at `root` instead of escaping.
+ *
+ * @example
+ * // internal (lib/http/validate.ts), not part of the package root
+ * readSafely('params', () => paramsObject('params', hostile)); // Left([{ path: 'params', message: 'could not be read: …' }])
+ *
+ * @internal
+ */
+export const readSafely = <A>(root: string, check: () => Validation<A>): Validation<A> => {
+  try {
+    return check();
+  } catch (e) {
+    return E.left(issue(root, `could not be read: ${messageOf(e)}`));
+  }
+};
+
+/**
  * Decodes caller input with an io-ts codec; the issues carry paths such as
  * `members[3].phone` (the value itself is named `root`). Never throws, even on
  * objects whose getters do.
@@ -164,7 +185,7 @@ export const decodeInput = <A>(
       toIssues(errors).map((i) => (i.path === '' ? { path: root, message: i.message } : i)),
     )(codec.decode(value));
   } catch (e) {
-    return E.left(issue(root, `could not be read: ${e instanceof Error ? e.message : String(e)}`));
+    return E.left(issue(root, `could not be read: ${messageOf(e)}`));
   }
 };
 
@@ -227,9 +248,17 @@ export const requestOptions = (value: unknown): Validation<CheckedRequestOptions
   return validateAll({
     timeoutMs:
       timeoutMs === undefined ||
-      (typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0)
+      (typeof timeoutMs === 'number' &&
+        Number.isFinite(timeoutMs) &&
+        timeoutMs > 0 &&
+        timeoutMs <= MAX_DURATION_MS)
         ? E.right(timeoutMs)
-        : E.left(issue('options.timeoutMs', 'must be a positive number of milliseconds')),
+        : E.left(
+            issue(
+              'options.timeoutMs',
+              `must be a positive number of milliseconds, at most ${MAX_DURATION_MS}`,
+            ),
+          ),
     maxRetries: integerIn('options.maxRetries', maxRetries, 0, Infinity),
     idempotencyKey:
       idempotencyKey === undefined ||

@@ -21,7 +21,7 @@ export interface ConcurrencyLimit {
 
 /** Settings of {@link adaptiveConcurrency}. @internal */
 export interface AdaptiveSettings {
-  /** Where it starts (default 4). */
+  /** Where it starts (default 1: the first submits find out the rate limit before many are in flight). */
   readonly initial: number;
   /** Never below (default 1). */
   readonly min: number;
@@ -38,7 +38,7 @@ export interface AdaptiveSettings {
 
 /** Defaults of {@link adaptiveConcurrency}. @internal */
 export const ADAPTIVE_DEFAULTS: AdaptiveSettings = {
-  initial: 4,
+  initial: 1,
   min: 1,
   max: 256,
   maxSubmits: 32,
@@ -98,7 +98,7 @@ export const fixedConcurrency = (n: number): ConcurrencyLimit => ({
  * // internal (lib/pipelines/concurrency-limit.ts)
  * const limit = adaptiveConcurrency();
  * limit.accepted(limit.sent(), 20);
- * limit.current; // 6: one batch processing, a window of 5 submits
+ * limit.current; // 3: one batch processing, a window of 2 submits
  *
  * @internal
  */

@@ -5,17 +5,18 @@ import { Group, GroupCreateParams, GroupPage, GroupUpdateParams } from '../codec
 import { checkedFirst } from '../codecs/common';
 import { ValidationError } from '../errors';
 import type { Http } from '../http/http-client';
+import { endpoint, route } from '../http/route';
 import {
   decodeInput,
   integerIn,
   paramsObject,
-  pathParam,
+  readSafely,
   requestOptions,
   validateAll,
   type Validation,
 } from '../http/validate';
 import { autoPage } from '../operators/auto-page';
-import type { GroupsResource } from '../types';
+import type { GroupsResource, RequestOptions } from '../types';
 import { unwrapData } from './unwrap-data';
 
 // -------------------------------------------------------------------------------------
@@ -24,6 +25,8 @@ import { unwrapData } from './unwrap-data';
 
 const GroupData = unwrapData(Group);
 const PageDecoder = checkedFirst(GroupPage);
+const groupsPath = route('/v1/groups');
+const groupPath = route('/v1/groups/{groupId}');
 
 /** Largest page the API serves. */
 export const MAX_PAGE_SIZE = 100;
@@ -70,54 +73,39 @@ const listAllParams = (params: unknown): Validation<{ limit: number; prefetch: n
 export const makeGroups = (http: Http): GroupsResource => {
   const list: GroupsResource['list'] = (params, options) =>
     http.request('GET', 'groups.list', options, () =>
-      E.map((query: { page?: number; limit?: number }) => ({
-        path: '/v1/groups',
-        query,
-        decoder: PageDecoder,
-      }))(listQuery(params)),
+      endpoint(groupsPath({}), PageDecoder, { query: listQuery(params) }),
     );
 
   return {
     list,
-
     listAll: (params, options) =>
       defer(() =>
         pipe(
-          validateAll({ params: listAllParams(params), options: requestOptions(options) }),
+          validateAll({
+            params: readSafely('params', () => listAllParams(params)),
+            options: readSafely('options', () => requestOptions(options)),
+          }),
           E.matchW(
             (issues) => throwError(() => new ValidationError('groups.listAll', issues)),
-            ({ params: { limit, prefetch } }) =>
-              autoPage((page) => list({ page, limit }, options), { prefetch }),
+            // every page gets the options as checked (read once), not the caller's object again
+            ({ params: { limit, prefetch }, options: checked }) =>
+              autoPage((page) => list({ page, limit }, checked as RequestOptions), { prefetch }),
           ),
         ),
       ),
-
     create: (body, options) =>
       http.request('POST', 'groups.create', options, () =>
-        E.map((b: GroupCreateParams) => ({ path: '/v1/groups', body: b, decoder: GroupData }))(
-          decodeInput(GroupCreateParams, body, 'body'),
-        ),
+        endpoint(groupsPath({}), GroupData, { body: decodeInput(GroupCreateParams, body, 'body') }),
       ),
-
     retrieve: (groupId, options) =>
       http.request('GET', 'groups.retrieve', options, () =>
-        E.map((id: string) => ({ path: `/v1/groups/${id}`, decoder: GroupData }))(
-          pathParam('groupId', groupId),
-        ),
+        endpoint(groupPath({ groupId }), GroupData),
       ),
-
     update: (groupId, body, options) =>
       http.request('PATCH', 'groups.update', options, () =>
-        E.map(({ id, b }: { id: string; b: GroupUpdateParams }) => ({
-          path: `/v1/groups/${id}`,
-          body: b,
-          decoder: GroupData,
-        }))(
-          validateAll({
-            id: pathParam('groupId', groupId),
-            b: decodeInput(GroupUpdateParams, body, 'body'),
-          }),
-        ),
+        endpoint(groupPath({ groupId }), GroupData, {
+          body: decodeInput(GroupUpdateParams, body, 'body'),
+        }),
       ),
   };
 };

@@ -3,7 +3,8 @@ import { pipe } from 'fp-ts/function';
 import * as t from 'io-ts';
 import { MemberInput, SyncRequest, SyncSubmission } from '../codecs';
 import type { Http } from '../http/http-client';
-import { decodeInput, pathParam, validateAll, type Validation } from '../http/validate';
+import { endpoint, route } from '../http/route';
+import { decodeInput, type Validation } from '../http/validate';
 import type { MembersSyncResource } from '../types';
 import { unwrapData } from './unwrap-data';
 
@@ -27,6 +28,8 @@ const submitBody = (body: unknown): Validation<SyncSubmitBody> =>
 
 const SubmissionData = unwrapData(SyncSubmission);
 const RequestData = unwrapData(SyncRequest);
+const submitPath = route('/v1/groups/{groupId}/members/sync');
+const requestPath = route('/v1/groups/{groupId}/members/sync/{requestId}');
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -49,20 +52,10 @@ const RequestData = unwrapData(SyncRequest);
 export const makeMembersSync = (http: Http): MembersSyncResource => ({
   submit: (groupId, body, options) =>
     http.request('POST', 'members.sync.submit', options, () =>
-      E.map(({ id, b }: { id: string; b: SyncSubmitBody }) => ({
-        path: `/v1/groups/${id}/members/sync`,
-        body: b,
-        decoder: SubmissionData,
-      }))(validateAll({ id: pathParam('groupId', groupId), b: submitBody(body) })),
+      endpoint(submitPath({ groupId }), SubmissionData, { body: submitBody(body) }),
     ),
-
   retrieve: (groupId, requestId, options) =>
     http.request('GET', 'members.sync.retrieve', options, () =>
-      E.map(({ id, rid }: { id: string; rid: string }) => ({
-        path: `/v1/groups/${id}/members/sync/${rid}`,
-        decoder: RequestData,
-      }))(
-        validateAll({ id: pathParam('groupId', groupId), rid: pathParam('requestId', requestId) }),
-      ),
+      endpoint(requestPath({ groupId, requestId }), RequestData),
     ),
 });

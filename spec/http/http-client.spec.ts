@@ -4,7 +4,7 @@ import type FakeTimers from '@sinonjs/fake-timers';
 import axios, { type InternalAxiosRequestConfig } from 'axios';
 import { expect } from 'chai';
 import nock from 'nock';
-import { lastValueFrom, retry } from 'rxjs';
+import { lastValueFrom, retry, type Observable } from 'rxjs';
 import {
   AbortError,
   ApiError,
@@ -22,7 +22,7 @@ import {
   ValidationError,
   VitableError,
 } from '../../lib/errors';
-import type { RetryEvent } from '../../lib/types';
+import type { ResponseEvent, RetryEvent } from '../../lib/types';
 import {
   API,
   KEY,
@@ -30,12 +30,24 @@ import {
   group,
   idle,
   installClock,
+  member,
   recorder,
   recordingLogger,
   testClient,
   waitFor,
   type Seen,
 } from './fixtures';
+
+/** Moves the virtual clock 10 ms at a time, letting I/O run in between, until `r` settles. */
+const runUntilSettled = async (
+  clock: FakeTimers.InstalledClock,
+  r: { error: unknown; completed: boolean },
+): Promise<void> => {
+  for (let i = 0; i < 2000 && r.error === undefined && !r.completed; i++) {
+    await idle(5);
+    await clock.tickAsync(10);
+  }
+};
 
 const VERSION: string = (
   JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
@@ -406,7 +418,7 @@ describe('makeHttp (the request pipeline, through the client)', () => {
       });
     }
 
-    it('shares one 429 gate: a Retry-After: 2 holds all three in-flight retries and any new request until 2 s have passed', async () => {
+    it('shares one 429 gate: a Retry-After: 2 holds all three in-flight retries and any new request until 2 s have passed, then releases them paced', async () => {
       const { seen, record } = recorder();
       const answer = (status: number, headers: Record<string, string> = {}) =>
         function (this: nock.ReplyFnContext, path: string, body: nock.Body): nock.ReplyFnResult {
@@ -440,16 +452,25 @@ describe('makeHttp (the request pipeline, through the client)', () => {
         '/v1/groups/b',
         '/v1/groups/c',
       ]);
-      await clock.tickAsync(1); // t0 + 2000
+      for (let i = 0; i < 500 && seen.length < 7; i++) {
+        await clock.tickAsync(i === 0 ? 1 : 10);
+        await idle(10);
+      }
       await Promise.all([...calls, late].map((c) => c.done));
       const afterGate = seen.slice(3);
-      expect(afterGate.map((s) => s.path)).to.have.members([
-        '/v1/groups/a',
+      // in the order they came to the gate (a's retry waited 2 s, so it came last)
+      expect(afterGate.map((s) => s.path)).to.deep.equal([
         '/v1/groups/b',
         '/v1/groups/c',
         '/v1/groups/d',
+        '/v1/groups/a',
       ]);
-      for (const s of afterGate) expect(s.at - t0).to.equal(2000);
+      const at = afterGate.map((s) => s.at - t0);
+      expect(at[0]).to.equal(2000);
+      // one at a time, never two at once, and faster as requests pass
+      const gaps = at.slice(1).map((t, i) => t - at[i]!);
+      for (const gap of gaps) expect(gap).to.be.above(0);
+      expect(gaps[2]).to.be.below(gaps[0]!);
       expect([...calls, late].map((c) => c.values.length)).to.deep.equal([1, 1, 1, 1]);
     });
 
@@ -792,6 +813,140 @@ describe('makeHttp (the request pipeline, through the client)', () => {
       expect(r?.error).to.be.instanceOf(ValidationError);
       expect(() => (r = collect(client.groups.list(hostile as never)))).not.to.throw();
       expect(r?.error).to.be.instanceOf(ValidationError);
+    });
+
+    it('turns a throwing getter into a ValidationError in every method, params, body and RequestOptions alike, sending nothing', async () => {
+      const scope = nock(API).persist().intercept(/.*/, 'GET').reply(200, {});
+      const throwing = (name: string, on: Record<string, unknown> = {}): Record<string, unknown> =>
+        Object.defineProperty({ ...on }, name, {
+          enumerable: true,
+          get() {
+            throw 1;
+          },
+        });
+      const client = testClient();
+      const m = member(1);
+      const calls: Array<() => Observable<unknown>> = [
+        () => client.groups.list(throwing('limit') as never),
+        () => client.groups.listAll(throwing('limit') as never),
+        () => client.groups.listAll(throwing('prefetch') as never),
+        () => client.groups.listAll({}, throwing('timeoutMs') as never),
+        () => client.groups.create(throwing('name') as never),
+        () => client.groups.retrieve('grp_1', throwing('headers') as never),
+        () => client.groups.update('grp_1', throwing('name') as never),
+        () => client.members.sync.submit('grp_1', throwing('members') as never),
+        () => client.members.sync.submit('grp_1', { members: [throwing('phone', m)] } as never),
+        () => client.members.sync.retrieve('grp_1', 'grpmsr_1', throwing('signal') as never),
+        () => client.groups.create({ name: 'a', external_reference_id: 'b' }, throwing('idempotencyKey') as never),
+      ];
+      for (const [i, call] of calls.entries()) {
+        let r: ReturnType<typeof collect> | undefined;
+        expect(() => (r = collect(call())), `call ${i}`).not.to.throw();
+        expect(r?.error, `call ${i}`).to.be.instanceOf(ValidationError);
+        expect((r?.error as ValidationError).message, `call ${i}`).to.contain('could not be read');
+      }
+      await idle();
+      expect(scope.isDone()).to.equal(false);
+      nock.cleanAll();
+    });
+
+    it('refuses a per-call timeoutMs past the longest timer Node runs (30 days) with ValidationError, sending nothing', async () => {
+      const scope = nock(API).get('/v1/groups/grp_1').reply(200, { data: group(1) });
+      const r = collect(testClient().groups.retrieve('grp_1', { timeoutMs: 30 * 24 * 3600 * 1000 }));
+      await r.done;
+      expect(r.error).to.be.instanceOf(ValidationError);
+      expect((r.error as ValidationError).issues[0]).to.deep.include({ path: 'options.timeoutMs' });
+      expect(scope.isDone()).to.equal(false);
+      nock.cleanAll();
+    });
+
+    it('reports every response to onResponse, attempt by attempt, with its status, headers, request id and duration', async () => {
+      nock(API)
+        .get('/v1/groups/grp_1')
+        .reply(503, 'busy', { 'x-request-id': 'req_a', 'retry-after-ms': '1' })
+        .get('/v1/groups/grp_1')
+        .reply(200, { data: group(1) }, { 'x-request-id': 'req_b' });
+      const events: ResponseEvent[] = [];
+      await lastValueFrom(testClient({ onResponse: (e) => events.push(e) }).groups.retrieve('grp_1'));
+      expect(events.map(({ durationMs: _, headers: __, ...rest }) => rest)).to.deep.equal([
+        { method: 'GET', path: '/v1/groups/grp_1', status: 503, requestId: 'req_a', attempt: 1 },
+        { method: 'GET', path: '/v1/groups/grp_1', status: 200, requestId: 'req_b', attempt: 2 },
+      ]);
+      expect(events[0]!.headers).to.include({ 'x-request-id': 'req_a', 'retry-after-ms': '1' });
+      for (const e of events) expect(e.durationMs).to.be.a('number').and.at.least(0);
+    });
+
+    it('keeps a request going when onResponse throws, and logs it', async () => {
+      nock(API).get('/v1/groups/grp_1').reply(200, { data: group(1) });
+      const { lines, logger } = recordingLogger();
+      const g = await lastValueFrom(
+        testClient({ logger, logLevel: 'warn', onResponse: () => { throw new Error('listener broke'); } }).groups.retrieve('grp_1'),
+      );
+      expect(g.id).to.equal('grp_1');
+      expect(lines.some((l) => l.includes('onResponse threw: listener broke'))).to.equal(true);
+    });
+
+    it('does not count 429s with a server-directed wait against maxRetries: with maxRetries 0 the call waits and goes again', async () => {
+      const { seen, answerEach } = recorder();
+      nock(API)
+        .get('/v1/groups/grp_1')
+        .times(4)
+        .reply(function (this: nock.ReplyFnContext, path: string, body: nock.Body) {
+          const [status, reply] = answerEach([429, 'slow'], [429, 'slow'], [429, 'slow'], [200, { data: group(1) }]).call(this, path, body) as [number, nock.ReplyBody];
+          return status === 429 ? [429, reply, { 'retry-after-ms': '1' }] : [status, reply];
+        });
+      const retries: RetryEvent[] = [];
+      // the pace after a 429 (one a second at first) runs on a virtual clock
+      const clock = installClock();
+      try {
+        const r = collect(
+          testClient({ maxRetries: 0, onRetry: (e) => retries.push(e) }).groups.retrieve('grp_1'),
+        );
+        await runUntilSettled(clock, r);
+        expect(r.values.map((g) => g.id)).to.deep.equal(['grp_1']);
+      } finally {
+        clock.uninstall();
+      }
+      expect(seen).to.have.length(4);
+      expect(retries.map((e) => [e.attempt, e.reason, e.delayMs])).to.deep.equal([
+        [1, 'status-429', 1],
+        [2, 'status-429', 1],
+        [3, 'status-429', 1],
+      ]);
+    });
+
+    it('fails with RateLimitError once the waits of one call would pass maxRateLimitWaitMs', async () => {
+      const { seen, answer } = recorder();
+      nock(API)
+        .get('/v1/groups/grp_1')
+        .times(5)
+        .reply(answer(429, { error: { message: 'slow down' } }, { 'retry-after-ms': '2' }));
+      const clock = installClock();
+      const r = collect(testClient({ maxRetries: 5, maxRateLimitWaitMs: 5 }).groups.retrieve('grp_1'));
+      try {
+        await runUntilSettled(clock, r);
+      } finally {
+        clock.uninstall();
+      }
+      expect(r.error).to.be.instanceOf(RateLimitError);
+      // waits of 2 + 2 fit in 5 ms, a third would not: three attempts
+      expect(seen).to.have.length(3);
+      nock.cleanAll();
+    });
+
+    it('reads RequestOptions once per call, however often it is subscribed', async () => {
+      nock(API).get('/v1/groups/grp_1').times(2).reply(200, { data: group(1) });
+      let reads = 0;
+      const options = {
+        get timeoutMs(): number {
+          reads += 1;
+          return 5000;
+        },
+      };
+      const call = testClient().groups.retrieve('grp_1', options);
+      await lastValueFrom(call);
+      await lastValueFrom(call);
+      expect(reads).to.equal(1);
     });
   });
 });

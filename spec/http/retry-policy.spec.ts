@@ -126,12 +126,13 @@ describe('backoffDelayMs', () => {
 });
 
 describe('decideRetry', () => {
-  it('uses the server-directed wait when there is one', () => {
+  it('uses the server-directed wait when there is one, and marks a 429 with one as rateLimited (not a counted retry)', () => {
     expect(decideRetry(api(429, { 'retry-after': '2' }), 0, policy)).to.deep.equal({
       retry: true,
       reason: 'status-429',
       delayMs: 2000,
       status: 429,
+      rateLimited: true,
     });
     expect(decideRetry(api(503, { 'retry-after-ms': '250' }), 1, policy)).to.deep.equal({
       retry: true,

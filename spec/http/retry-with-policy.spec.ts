@@ -30,6 +30,7 @@ describe('retryWithPolicy', () => {
       const result = attempt.pipe(
         retryWithPolicy({
           maxRetries: 2,
+          maxRateLimitWaitMs: 120_000,
           decide: (e, n) => decideRetry(e, n, policyOn(scheduler)),
           onRetry: (r) => retries.push(r),
           scheduler,
@@ -40,8 +41,8 @@ describe('retryWithPolicy', () => {
       expectSubscriptions(attempt.subscriptions).toBe(['^!', '501ms ^!', '1502ms ^!']);
       scheduler.flush();
       expect(retries).to.deep.equal([
-        { retry: true, reason: 'status-5xx', delayMs: 500, status: 503, attempt: 1 },
-        { retry: true, reason: 'status-5xx', delayMs: 1000, status: 503, attempt: 2 },
+        { retry: true, reason: 'status-5xx', delayMs: 500, status: 503, attempt: 1, rateLimitWaitedMs: 0 },
+        { retry: true, reason: 'status-5xx', delayMs: 1000, status: 503, attempt: 2, rateLimitWaitedMs: 0 },
       ]);
     });
   });
@@ -59,6 +60,7 @@ describe('retryWithPolicy', () => {
       const result = attempt.pipe(
         retryWithPolicy({
           maxRetries: 3,
+          maxRateLimitWaitMs: 120_000,
           decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
           scheduler,
         }),
@@ -78,6 +80,7 @@ describe('retryWithPolicy', () => {
       const result = attempt.pipe(
         retryWithPolicy({
           maxRetries: 2,
+          maxRateLimitWaitMs: 120_000,
           decide: (e, i) => decideRetry(e, i, policyOn(scheduler, 10_000)),
           scheduler,
         }),
@@ -94,6 +97,7 @@ describe('retryWithPolicy', () => {
       const result = attempt.pipe(
         retryWithPolicy({
           maxRetries: 5,
+          maxRateLimitWaitMs: 120_000,
           decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
           onRetry: (r) => retries.push(r),
           scheduler,
@@ -111,7 +115,7 @@ describe('retryWithPolicy', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const decide = (e: unknown, i: number) => decideRetry(e, i, policyOn(scheduler));
       const no = cold('#', undefined, api(503, { 'x-should-retry': 'false' }));
-      expectObservable(no.pipe(retryWithPolicy({ maxRetries: 2, decide, scheduler }))).toBe(
+      expectObservable(no.pipe(retryWithPolicy({ maxRetries: 2, maxRateLimitWaitMs: 120_000, decide, scheduler }))).toBe(
         '#',
         undefined,
         api(503, { 'x-should-retry': 'false' }),
@@ -120,9 +124,78 @@ describe('retryWithPolicy', () => {
       const yes = defer(() =>
         n++ === 0 ? cold('#', undefined, api(400, { 'x-should-retry': 'true' })) : cold('(a|)'),
       );
-      expectObservable(yes.pipe(retryWithPolicy({ maxRetries: 2, decide, scheduler }))).toBe(
+      expectObservable(yes.pipe(retryWithPolicy({ maxRetries: 2, maxRateLimitWaitMs: 120_000, decide, scheduler }))).toBe(
         '500ms (a|)',
       );
+    });
+  });
+
+  describe('429s with a server-directed wait', () => {
+    it('go again without counting against maxRetries, until their waits together pass maxRateLimitWaitMs', () => {
+      const scheduler = newScheduler();
+      scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const limited = api(429, { 'retry-after': '1' });
+        const attempt = cold('#', undefined, limited);
+        const retries: ScheduledRetry[] = [];
+        const result = attempt.pipe(
+          retryWithPolicy({
+            maxRetries: 0,
+            maxRateLimitWaitMs: 3500,
+            decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
+            onRetry: (r) => retries.push(r),
+            scheduler,
+          }),
+        );
+        // three waits of 1 s fit in 3.5 s; a fourth would not: the 429 goes through at 3000
+        expectObservable(result).toBe('3000ms #', undefined, limited);
+        expectSubscriptions(attempt.subscriptions).toBe([
+          '(^!)',
+          '1000ms (^!)',
+          '2000ms (^!)',
+          '3000ms (^!)',
+        ]);
+        scheduler.flush();
+        expect(retries.map((r) => [r.attempt, r.rateLimited, r.rateLimitWaitedMs])).to.deep.equal([
+          [1, true, 1000],
+          [2, true, 2000],
+          [3, true, 3000],
+        ]);
+      });
+    });
+
+    it('leave the ordinary retries to the failures that are not such 429s, with backoff from retry 0', () => {
+      const scheduler = newScheduler();
+      scheduler.run(({ cold, expectObservable }) => {
+        const failures = [api(429, { 'retry-after-ms': '100' }), api(503), api(429, { 'retry-after-ms': '100' })];
+        let n = 0;
+        const attempt = defer(() => (n < 3 ? cold('#', undefined, failures[n++]) : cold('(a|)')));
+        const result = attempt.pipe(
+          retryWithPolicy({
+            maxRetries: 1,
+            maxRateLimitWaitMs: 120_000,
+            decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
+            scheduler,
+          }),
+        );
+        // 100 (429) + 500 (the one retry of the 503, backoff of retry 0) + 100 (429)
+        expectObservable(result).toBe('700ms (a|)');
+      });
+    });
+
+    it('count as ordinary retries when the wait is not usable (above maxRetryAfterMs)', () => {
+      const scheduler = newScheduler();
+      scheduler.run(({ cold, expectObservable }) => {
+        const tooLong = api(429, { 'retry-after': '90' });
+        const result = cold('#', undefined, tooLong).pipe(
+          retryWithPolicy({
+            maxRetries: 1,
+            maxRateLimitWaitMs: 120_000,
+            decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
+            scheduler,
+          }),
+        );
+        expectObservable(result).toBe('500ms #', undefined, tooLong);
+      });
     });
   });
 
@@ -134,6 +207,7 @@ describe('retryWithPolicy', () => {
         attempt.pipe(
           retryWithPolicy({
             maxRetries: 0,
+            maxRateLimitWaitMs: 120_000,
             decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
             scheduler,
           }),
@@ -150,6 +224,7 @@ describe('retryWithPolicy', () => {
       const result = attempt.pipe(
         retryWithPolicy({
           maxRetries: 2,
+          maxRateLimitWaitMs: 120_000,
           decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
           scheduler,
         }),
@@ -162,7 +237,7 @@ describe('retryWithPolicy', () => {
   it('passes values and completion of a successful attempt through, never and empty included', () => {
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
-      const cfg = { maxRetries: 2, decide: () => ({ retry: false }) as const, scheduler };
+      const cfg = { maxRetries: 2, maxRateLimitWaitMs: 120_000, decide: () => ({ retry: false }) as const, scheduler };
       expectObservable(cold('-a-b|').pipe(retryWithPolicy(cfg))).toBe('-a-b|');
       expectObservable(cold('|').pipe(retryWithPolicy(cfg))).toBe('|');
       expectObservable(cold('-').pipe(retryWithPolicy(cfg))).toBe('-');
@@ -178,6 +253,7 @@ describe('retryWithPolicy', () => {
         .pipe(
           retryWithPolicy({
             maxRetries: 1,
+            maxRateLimitWaitMs: 120_000,
             decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
             scheduler,
           }),

@@ -12,14 +12,14 @@ describe('fixedConcurrency', () => {
 });
 
 describe('adaptiveConcurrency', () => {
-  it('starts with a window of 4 submits; each 202 near the fastest round trip adds the batch it accepted and one more submit', () => {
+  it('starts with a window of 1 submit; each 202 near the fastest round trip adds the batch it accepted and one more submit', () => {
     const limit = adaptiveConcurrency();
-    expect(limit.current).to.equal(4);
+    expect(limit.current).to.equal(1);
     for (let i = 0; i < 4; i++) limit.accepted(limit.sent(), 20 + i);
-    // 4 batches processing + a window of 8 submits
-    expect(limit.current).to.equal(12);
+    // 4 batches processing + a window of 5 submits
+    expect(limit.current).to.equal(9);
     for (let i = 0; i < 4; i++) limit.released();
-    expect(limit.current).to.equal(8);
+    expect(limit.current).to.equal(5);
   });
 
   it('shrinks the submit window by a fifth on a stretched round trip, once for all the submits sent before it', () => {
