@@ -19,6 +19,21 @@ export const profileFlags = (): string[] =>
   process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
 
 /** The path of a sibling bench script, `.js` when compiled, `.ts` under ts-node. */
+/**
+ * This process's Node flags, less `-e`/`-p` and their script: a worker forked with them would run
+ * that script again instead of its own file, and fork again (a driver started with `node -e`).
+ */
+const inheritedFlags = (): string[] => {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === '-e' || flag === '--eval' || flag === '-p' || flag === '--print') i++;
+    else if (!/^--(eval|print)=/.test(flag)) out.push(flag);
+  }
+  return out;
+};
+
 export const sibling = (name: string): string => path.join(__dirname, `${name}${path.extname(__filename)}`);
 
 const firstLine = (child: ChildProcess, what: string): Promise<string> =>
@@ -52,7 +67,7 @@ export interface EmulatorProcess extends EmulatorReady {
 export const startEmulatorProcess = async (options: Record<string, unknown>): Promise<EmulatorProcess> => {
   const child = fork(sibling('emulator-process'), [JSON.stringify(options)], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    execArgv: [...process.execArgv, ...profileFlags()],
+    execArgv: [...inheritedFlags(), ...profileFlags()],
   });
   const ready = JSON.parse(await firstLine(child, 'emulator process')) as EmulatorReady;
   let nextId = 0;
@@ -99,7 +114,7 @@ export const startEmulatorProcess = async (options: Record<string, unknown>): Pr
 export const runWorker = async <R>(name: string, input: unknown, execArgv: ReadonlyArray<string> = []): Promise<R> => {
   const child = fork(sibling(name), [JSON.stringify(input)], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    execArgv: [...process.execArgv, ...profileFlags(), ...execArgv],
+    execArgv: [...inheritedFlags(), ...profileFlags(), ...execArgv],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const line = await firstLine(child, name);
