@@ -4,24 +4,20 @@ import {
   existsSync,
   linkSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom } from 'rxjs';
 import { createClient } from '../../lib/client';
-import type { Group } from '../../lib/codecs';
 import { startEmulator, type Emulator } from '../../lib/emulator';
 import type { SyncReport } from '../../lib/pipelines/sync-events';
-import type { VitableConnect } from '../../lib/types';
-import { buildCli, cliPath, jsonLines, runCli, spawnCli } from './cli-harness';
+import { useCliEmulator } from './cli-emulator';
+import { cliPath, jsonLines, runCli, spawnCli } from './cli-harness';
 import { CSV_HEADER, csvRoster } from './roster-files';
 
 const SHOW_CURSOR = '\u001b[?25h';
@@ -37,41 +33,16 @@ const exitOf = (child: ReturnType<typeof spawn>): Promise<number | null> =>
 describe('vitable-connect sync: refusals, streams, encodings and interruption (child process)', function () {
   this.timeout(30_000);
 
-  let emulator: Emulator;
-  let client: VitableConnect;
-  let env: Record<string, string>;
-  let dir: string;
-  let counter = 0;
-
-  const posts = (): number =>
-    Object.values(emulator.stats().byRoute['POST /v1/groups/:id/members/sync'] ?? {}).reduce(
-      (a, b) => a + b,
-      0,
-    );
-  const newGroup = (): Promise<Group> =>
-    lastValueFrom(
-      client.groups.create({ name: `Edge ${++counter}`, external_reference_id: `edge_${counter}` }),
-    );
-
-  before(async function () {
-    this.timeout(60_000);
-    [emulator] = await Promise.all([startEmulator({ processingDelayMs: 20 }), buildCli()]);
-    client = createClient({ apiKey: emulator.apiKey, baseURL: emulator.url });
-    env = { VITABLE_CONNECT_BASE_URL: emulator.url, VITABLE_CONNECT_API_KEY: emulator.apiKey };
-    dir = mkdtempSync(join(tmpdir(), 'vc-cli-edges-'));
-  });
-  after(async () => {
-    await emulator.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fx = useCliEmulator('edges', 'Edge');
+  const posts = (): number => fx.requests('POST /v1/groups/:id/members/sync');
 
   describe('output files that are the roster', () => {
     it('refuses --report naming the roster, by the same path, another spelling, a symlink or a hard link: exit 2, nothing sent, the roster untouched', async () => {
-      const group = await newGroup();
-      const sub = join(dir, 'same-file');
+      const group = await fx.newGroup();
+      const sub = join(fx.dir, 'same-file');
       mkdirSync(sub);
       const roster = join(sub, 'r.csv');
-      const text = csvRoster(20, emulator.planIds[0]!, new Map()).text;
+      const text = csvRoster(20, fx.emulator.planIds[0]!, new Map()).text;
       writeFileSync(roster, text);
       symlinkSync(roster, join(sub, 'link.csv'));
       linkSync(roster, join(sub, 'hard.csv'));
@@ -79,14 +50,14 @@ describe('vitable-connect sync: refusals, streams, encodings and interruption (c
       const attempts: Array<{ readonly args: string[]; readonly cwd: string }> = [
         { args: ['r.csv', '--report', 'r.csv'], cwd: sub },
         { args: ['r.csv', '--report', `../same-file/./r.csv`], cwd: sub },
-        { args: [roster, '--report', join(sub, 'link.csv')], cwd: dir },
-        { args: [join(sub, 'link.csv'), '--report', roster], cwd: dir },
+        { args: [roster, '--report', join(sub, 'link.csv')], cwd: fx.dir },
+        { args: [join(sub, 'link.csv'), '--report', roster], cwd: fx.dir },
         { args: ['r.csv', '--report', 'hard.csv'], cwd: sub },
         { args: ['r.csv', '--report', 'r.csv', '--dry-run'], cwd: sub },
       ];
       const runs = await Promise.all(
         attempts.map(({ args, cwd }) =>
-          runCli(['sync', args[0]!, '--group', group.id, ...args.slice(1)], { env, cwd }),
+          runCli(['sync', args[0]!, '--group', group.id, ...args.slice(1)], { env: fx.env, cwd }),
         ),
       );
       for (const [i, run] of runs.entries()) {
@@ -97,25 +68,28 @@ describe('vitable-connect sync: refusals, streams, encodings and interruption (c
       expect(readFileSync(roster, 'utf8')).to.equal(text);
       expect(readdirSync(sub).sort()).to.deep.equal(['hard.csv', 'link.csv', 'r.csv']);
       expect(posts()).to.equal(before);
-      expect(emulator.members(group.id)).to.have.length(0);
+      expect(fx.emulator.members(group.id)).to.have.length(0);
     });
   });
 
   describe('usage errors print the usage error only', () => {
     it('a CSV header with an unknown or a missing column: exit 2, no "Sync report", no --report file, nothing sent', async () => {
-      const group = await newGroup();
-      const unknown = join(dir, 'unknown-column.csv');
-      const missing = join(dir, 'missing-column.csv');
-      const empty = join(dir, 'empty.csv');
+      const group = await fx.newGroup();
+      const unknown = join(fx.dir, 'unknown-column.csv');
+      const missing = join(fx.dir, 'missing-column.csv');
+      const empty = join(fx.dir, 'empty.csv');
       writeFileSync(unknown, `${CSV_HEADER},shoe_size\nEMP-1\n`);
       writeFileSync(missing, `${CSV_HEADER.replace('plan_id,', '')}\n`);
       writeFileSync(empty, '');
       const before = posts();
       const runs = await Promise.all(
         [unknown, missing, empty].map((file, i) =>
-          runCli(['sync', file, '--group', group.id, '--report', join(dir, `header-${i}.json`)], {
-            env,
-          }),
+          runCli(
+            ['sync', file, '--group', group.id, '--report', join(fx.dir, `header-${i}.json`)],
+            {
+              env: fx.env,
+            },
+          ),
         ),
       );
       expect(runs[0]!.stderr).to.contain('unknown column "shoe_size"');
@@ -128,35 +102,35 @@ describe('vitable-connect sync: refusals, streams, encodings and interruption (c
         expect(run.stderr)
           .to.match(/^error: /)
           .and.not.contain('Sync report');
-        expect(existsSync(join(dir, `header-${i}.json`))).to.equal(false);
+        expect(existsSync(join(fx.dir, `header-${i}.json`))).to.equal(false);
       }
-      expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
+      expect(readdirSync(fx.dir).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
       expect(posts()).to.equal(before);
     });
 
     it('--group "" is an error naming the flag, exit 2, and nothing is asked of the server', async () => {
-      const file = join(dir, 'any.csv');
-      writeFileSync(file, csvRoster(3, emulator.planIds[0]!, new Map()).text);
-      const before = emulator.stats().requests;
+      const file = join(fx.dir, 'any.csv');
+      writeFileSync(file, csvRoster(3, fx.emulator.planIds[0]!, new Map()).text);
+      const before = fx.emulator.stats().requests;
       const [sync, dry] = await Promise.all([
-        runCli(['sync', file, '--group', ''], { env }),
-        runCli(['sync', file, '--group', '  ', '--dry-run'], { env }),
+        runCli(['sync', file, '--group', ''], { env: fx.env }),
+        runCli(['sync', file, '--group', '  ', '--dry-run'], { env: fx.env }),
       ]);
       for (const run of [sync, dry]) {
         expect(run.status, run.stderr).to.equal(2);
         expect(run.stderr).to.contain('--group must not be empty').and.not.contain('groupId');
         expect(run.stdout).to.equal('');
       }
-      expect(emulator.stats().requests).to.equal(before);
+      expect(fx.emulator.stats().requests).to.equal(before);
     });
   });
 
   describe('rows that are not UTF-8', () => {
     it('a CSV row and an NDJSON line with Latin-1 bytes are invalid with their line, never synced with U+FFFD', async () => {
-      const [csvGroup, ndjsonGroup] = await Promise.all([newGroup(), newGroup()]);
-      const rows = csvRoster(4, emulator.planIds[0]!, new Map()).text.trimEnd().split('\n');
+      const [csvGroup, ndjsonGroup] = await Promise.all([fx.newGroup(), fx.newGroup()]);
+      const rows = csvRoster(4, fx.emulator.planIds[0]!, new Map()).text.trimEnd().split('\n');
       const latin1 = Buffer.from(rows[2]!.replace('Jane', 'Ren\u00e9e'), 'latin1'); // line 3
-      const csv = join(dir, 'latin1.csv');
+      const csv = join(fx.dir, 'latin1.csv');
       writeFileSync(
         csv,
         Buffer.concat([
@@ -172,10 +146,10 @@ describe('vitable-connect sync: refusals, streams, encodings and interruption (c
           last_name: 'Doe',
           date_of_birth: '1990-05-15',
           phone: '4155550100',
-          plan_id: emulator.planIds[0]!,
+          plan_id: fx.emulator.planIds[0]!,
           address: { address_line_1: '1 Main St', city: 'Austin', state: 'TX', zipcode: '78701' },
         });
-      const ndjson = join(dir, 'latin1.ndjson');
+      const ndjson = join(fx.dir, 'latin1.ndjson');
       writeFileSync(
         ndjson,
         Buffer.concat([
@@ -185,9 +159,11 @@ describe('vitable-connect sync: refusals, streams, encodings and interruption (c
         ]),
       );
       const [a, b] = await Promise.all([
-        runCli(['sync', csv, '--group', csvGroup.id, '--poll-interval', '10', '--json'], { env }),
+        runCli(['sync', csv, '--group', csvGroup.id, '--poll-interval', '10', '--json'], {
+          env: fx.env,
+        }),
         runCli(['sync', ndjson, '--group', ndjsonGroup.id, '--poll-interval', '10', '--json'], {
-          env,
+          env: fx.env,
         }),
       ]);
       for (const [run, line] of [
@@ -203,24 +179,24 @@ describe('vitable-connect sync: refusals, streams, encodings and interruption (c
         );
         expect(JSON.stringify(done.report)).not.to.contain('\ufffd');
       }
-      expect(emulator.members(csvGroup.id)).to.have.length(3);
-      expect(emulator.members(ndjsonGroup.id).map((m) => m.first_name)).to.deep.equal([
+      expect(fx.emulator.members(csvGroup.id)).to.have.length(3);
+      expect(fx.emulator.members(ndjsonGroup.id).map((m) => m.first_name)).to.deep.equal([
         'Jane',
         'Zo\u00eb',
       ]);
       for (const g of [csvGroup, ndjsonGroup])
-        expect(JSON.stringify(emulator.members(g.id))).not.to.contain('\ufffd');
+        expect(JSON.stringify(fx.emulator.members(g.id))).not.to.contain('\ufffd');
     });
   });
 
   describe('output streams', () => {
     it('off a terminal, standard output carries the summary only and the per-batch lines go to standard error', async () => {
-      const group = await newGroup();
-      const file = join(dir, 'streams.csv');
-      writeFileSync(file, csvRoster(30, emulator.planIds[0]!, new Map()).text);
+      const group = await fx.newGroup();
+      const file = join(fx.dir, 'streams.csv');
+      writeFileSync(file, csvRoster(30, fx.emulator.planIds[0]!, new Map()).text);
       const run = await runCli(
         ['sync', file, '--group', group.id, '--batch-size', '10', '--poll-interval', '10'],
-        { env },
+        { env: fx.env },
       );
       expect(run.status, run.stderr).to.equal(0);
       expect(run.stderr.match(/^batch grpmsr_\w+: 10 synced \| read/gm)).to.have.length(3);
@@ -235,7 +211,7 @@ describe('vitable-connect sync: refusals, streams, encodings and interruption (c
         const group = await lastValueFrom(
           slowClient.groups.create({ name: 'P', external_reference_id: 'p' }),
         );
-        const file = join(dir, 'pipe.csv');
+        const file = join(fx.dir, 'pipe.csv');
         writeFileSync(file, csvRoster(2000, slow.planIds[0]!, new Map()).text);
         const child = await spawnCli(
           [
@@ -295,8 +271,8 @@ describe('vitable-connect sync: refusals, streams, encodings and interruption (c
         const group = await lastValueFrom(
           slowClient.groups.create({ name: signal, external_reference_id: signal }),
         );
-        const file = join(dir, `${signal}.csv`);
-        const reportFile = join(dir, `${signal}-report.json`);
+        const file = join(fx.dir, `${signal}.csv`);
+        const reportFile = join(fx.dir, `${signal}-report.json`);
         writeFileSync(file, csvRoster(1000, slow.planIds[0]!, new Map()).text);
         const args = [
           'sync',
@@ -369,8 +345,8 @@ describe('vitable-connect sync: refusals, streams, encodings and interruption (c
       const group = await lastValueFrom(
         slowClient.groups.create({ name: 'tty', external_reference_id: 'tty' }),
       );
-      const file = join(dir, 'tty.csv');
-      const reportFile = join(dir, 'tty-report.json');
+      const file = join(fx.dir, 'tty.csv');
+      const reportFile = join(fx.dir, 'tty-report.json');
       writeFileSync(file, csvRoster(3000, slow.planIds[0]!, new Map()).text);
       const bin = await cliPath();
       const command = [
@@ -483,8 +459,8 @@ describe('vitable-connect sync: refusals, streams, encodings and interruption (c
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       try {
         const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-        const file = join(dir, 'echo.csv');
-        const reportFile = join(dir, 'echo-report');
+        const file = join(fx.dir, 'echo.csv');
+        const reportFile = join(fx.dir, 'echo-report');
         writeFileSync(file, csvRoster(3, 'pln_stub', new Map()).text);
         // one run with --json events, one with the summary table
         const reportFiles = [`${reportFile}.json-mode`, `${reportFile}.table-mode`];

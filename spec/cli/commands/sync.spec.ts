@@ -1,14 +1,9 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lastValueFrom } from 'rxjs';
-import { createClient } from '../../../lib/client';
-import type { Group } from '../../../lib/codecs';
-import { startEmulator, type Emulator } from '../../../lib/emulator';
 import type { SyncReport } from '../../../lib/pipelines/sync-events';
-import type { VitableConnect } from '../../../lib/types';
-import { buildCli, jsonLines, runCli } from '../cli-harness';
+import { useCliEmulator } from '../cli-emulator';
+import { jsonLines, runCli } from '../cli-harness';
 import { CSV_HEADER, csvRoster, ndjsonRoster } from '../roster-files';
 
 // The `sync` command, run as a child process against an emulator on a
@@ -16,52 +11,25 @@ import { CSV_HEADER, csvRoster, ndjsonRoster } from '../roster-files';
 describe('vitable-connect sync (child process)', function () {
   this.timeout(30_000);
 
-  let emulator: Emulator;
-  let client: VitableConnect;
-  let env: Record<string, string>;
-  let dir: string;
-  let counter = 0;
-
-  const requests = (route: string, status?: string): number => {
-    const byStatus = emulator.stats().byRoute[route] ?? {};
-    return status === undefined
-      ? Object.values(byStatus).reduce((a, b) => a + b, 0)
-      : (byStatus[status] ?? 0);
-  };
-  const newGroup = (): Promise<Group> =>
-    lastValueFrom(
-      client.groups.create({ name: `Spec ${++counter}`, external_reference_id: `spec_${counter}` }),
-    );
-
-  before(async function () {
-    this.timeout(60_000);
-    [emulator] = await Promise.all([startEmulator({ processingDelayMs: 20 }), buildCli()]);
-    client = createClient({ apiKey: emulator.apiKey, baseURL: emulator.url });
-    env = { VITABLE_CONNECT_BASE_URL: emulator.url, VITABLE_CONNECT_API_KEY: emulator.apiKey };
-    dir = mkdtempSync(join(tmpdir(), 'vc-cli-sync-'));
-  });
-  after(async () => {
-    await emulator.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fx = useCliEmulator('sync', 'Spec');
 
   describe('sync', () => {
     it('syncs a clean CSV file, exits 0 and writes a report that accounts for every row', async () => {
-      const group = await newGroup();
+      const group = await fx.newGroup();
       const roster = csvRoster(
         1200,
-        emulator.planIds[0]!,
+        fx.emulator.planIds[0]!,
         new Map([
           [5, 'multiline'],
           [700, 'blank-before'],
         ]),
       );
-      const file = join(dir, 'clean.csv');
-      const reportFile = join(dir, 'clean-report.json');
+      const file = join(fx.dir, 'clean.csv');
+      const reportFile = join(fx.dir, 'clean-report.json');
       writeFileSync(file, roster.text);
       const run = await runCli(
         ['sync', file, '--group', group.id, '--poll-interval', '10', '--report', reportFile],
-        { env },
+        { env: fx.env },
       );
       expect(run.status, run.stderr).to.equal(0);
       const report = JSON.parse(readFileSync(reportFile, 'utf8')) as SyncReport;
@@ -74,8 +42,8 @@ describe('vitable-connect sync (child process)', function () {
         added: 1200,
       });
       expect(report.requestIds).to.have.length(2); // --batch-size defaults to 1000, the API's largest
-      expect(emulator.members(group.id)).to.have.length(1200);
-      expect(emulator.members(group.id)[5]).to.deep.include({
+      expect(fx.emulator.members(group.id)).to.have.length(1200);
+      expect(fx.emulator.members(group.id)[5]).to.deep.include({
         address: {
           address_line_1: '6 Market Street',
           address_line_2: 'Building 7\nFloor 3',
@@ -93,9 +61,9 @@ describe('vitable-connect sync (child process)', function () {
     });
 
     it('reads NDJSON from standard input; a line that is not JSON is invalid with its line and the exit status is 1', async () => {
-      const group = await newGroup();
-      const roster = ndjsonRoster(30, emulator.planIds[0]!, new Set([4, 17]));
-      const reportFile = join(dir, 'stdin-report.json');
+      const group = await fx.newGroup();
+      const roster = ndjsonRoster(30, fx.emulator.planIds[0]!, new Set([4, 17]));
+      const reportFile = join(fx.dir, 'stdin-report.json');
       const run = await runCli(
         [
           'sync',
@@ -111,7 +79,7 @@ describe('vitable-connect sync (child process)', function () {
           reportFile,
         ],
         {
-          env,
+          env: fx.env,
           input: roster.text,
         },
       );
@@ -129,7 +97,7 @@ describe('vitable-connect sync (child process)', function () {
         reasons.every((r, i) => r.startsWith(roster.failures[i]!.says)),
       );
       expect(JSON.parse(readFileSync(reportFile, 'utf8'))).to.deep.equal(done.report);
-      expect(emulator.members(group.id).map((m) => m.reference_id))
+      expect(fx.emulator.members(group.id).map((m) => m.reference_id))
         .to.have.length(28)
         .and.not.include('EMP-0000004');
     });
@@ -144,14 +112,14 @@ describe('vitable-connect sync (child process)', function () {
           [20, 'repeat'],
         ]),
       );
-      const file = join(dir, 'dry.csv');
+      const file = join(fx.dir, 'dry.csv');
       writeFileSync(file, roster.text);
-      const before = emulator.stats().requests;
+      const before = fx.emulator.stats().requests;
       const run = await runCli(['sync', file, '--group', 'grp_whatever', '--dry-run', '--json'], {
-        env: { VITABLE_CONNECT_BASE_URL: emulator.url },
+        env: { VITABLE_CONNECT_BASE_URL: fx.emulator.url },
       });
       expect(run.status, run.stderr).to.equal(1);
-      expect(emulator.stats().requests).to.equal(before);
+      expect(fx.emulator.stats().requests).to.equal(before);
       const done = jsonLines(run.stdout).pop() as {
         report: {
           read: number;
@@ -170,14 +138,14 @@ describe('vitable-connect sync (child process)', function () {
     });
 
     it('exits 2 naming the path and reason for an unreadable file, and the columns for a bad header', async () => {
-      const group = await newGroup();
-      const missing = join(dir, 'no-such-roster.csv');
-      const badHeader = join(dir, 'bad-header.csv');
+      const group = await fx.newGroup();
+      const missing = join(fx.dir, 'no-such-roster.csv');
+      const badHeader = join(fx.dir, 'bad-header.csv');
       writeFileSync(badHeader, `${CSV_HEADER.replace('plan_id', 'plan')}\n`);
-      const posts = requests('POST /v1/groups/:id/members/sync');
+      const posts = fx.requests('POST /v1/groups/:id/members/sync');
       const [a, b] = await Promise.all([
-        runCli(['sync', missing, '--group', group.id], { env }),
-        runCli(['sync', badHeader, '--group', group.id], { env }),
+        runCli(['sync', missing, '--group', group.id], { env: fx.env }),
+        runCli(['sync', badHeader, '--group', group.id], { env: fx.env }),
       ]);
       expect(a.status).to.equal(2);
       expect(a.stderr).to.contain(
@@ -187,13 +155,13 @@ describe('vitable-connect sync (child process)', function () {
       expect(b.stderr)
         .to.contain('unknown column "plan"')
         .and.contain('missing required column(s): plan_id');
-      expect(requests('POST /v1/groups/:id/members/sync')).to.equal(posts);
+      expect(fx.requests('POST /v1/groups/:id/members/sync')).to.equal(posts);
     });
 
     it('exits 1 before reading when the group does not exist, with the status and request id', async () => {
-      const file = join(dir, 'any.csv');
-      writeFileSync(file, csvRoster(3, emulator.planIds[0]!, new Map()).text);
-      const run = await runCli(['sync', file, '--group', 'grp_nope'], { env });
+      const file = join(fx.dir, 'any.csv');
+      writeFileSync(file, csvRoster(3, fx.emulator.planIds[0]!, new Map()).text);
+      const run = await runCli(['sync', file, '--group', 'grp_nope'], { env: fx.env });
       expect(run.status).to.equal(1);
       expect(run.stderr)
         .to.contain('answered 404')
