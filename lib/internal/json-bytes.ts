@@ -45,7 +45,8 @@ const isVerbatim = (s: string): boolean => {
   return true;
 };
 
-const stringBytes = (s: string): number =>
+/** UTF-8 bytes of `JSON.stringify(s)` for a string `s` (its quotes included). @internal */
+export const stringBytes = (s: string): number =>
   isVerbatim(s) ? s.length + 2 : Buffer.byteLength(JSON.stringify(s), 'utf8');
 
 /** `"key":` bytes of the few keys a roster uses, remembered (bounded: odd keys are just measured). */

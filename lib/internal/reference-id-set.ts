@@ -8,6 +8,10 @@ const INITIAL_SLOTS = 1 << 12;
 const MAX_LOAD = 0.8;
 /** Table growth: small steps keep the unused slots (and the copy made while growing) small. */
 const GROWTH = 1.25;
+/** How full {@link ReferenceIdSet.reserve} leaves the table at the count it was given: short probe runs, a growth step left before the next rebuild. */
+const RESERVED_LOAD = 0.7;
+/** Most ids {@link ReferenceIdSet.reserve} makes room for at once (past that the table grows as ids come). */
+const MAX_RESERVED = 2 ** 28;
 /** Bytes of one chunk of the id store: chunks are added, never copied or grown. */
 const CHUNK_BITS = 20;
 const CHUNK_BYTES = 1 << CHUNK_BITS;
@@ -130,6 +134,18 @@ export class ReferenceIdSet {
     return bytes.toString('utf8', at, at + length);
   }
 
+  /**
+   * Makes room for `count` ids in all, so that adding that many rebuilds the
+   * table at most this once (now) instead of once per 1.25× step: a resumed
+   * sync knows from its journal how many ids it is about to re-add. The table
+   * is sized to be {@link RESERVED_LOAD} full at `count`; a smaller `count`
+   * than it holds room for changes nothing.
+   */
+  reserve(count: number): void {
+    if (!(count > this.slots.length * MAX_LOAD)) return;
+    this.rebuild(Math.ceil(Math.min(count, MAX_RESERVED) / RESERVED_LOAD));
+  }
+
   /** True when `id` is in the set. */
   has(id: string): boolean {
     return this.fits(id) ? this.slots[this.probe(id)] !== EMPTY : this.overflow.has(id);
@@ -237,7 +253,11 @@ export class ReferenceIdSet {
    * chunk (their hashes are recomputed, not stored).
    */
   private grow(): void {
-    const size = Math.ceil(this.slots.length * GROWTH);
+    this.rebuild(Math.ceil(this.slots.length * GROWTH));
+  }
+
+  /** Rebuilds the table with `size` slots from the records. */
+  private rebuild(size: number): void {
     const slots = new Uint32Array(size);
     const tags = new Uint8Array(size);
     for (let chunk = 0; chunk < this.chunks.length; chunk++) {

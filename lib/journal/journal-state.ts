@@ -258,3 +258,19 @@ export const resumeCounts = (state: JournalState): ResumeCounts => {
   }
   return { completed, inFlight, unsent };
 };
+
+/**
+ * Members in the batches the journal records: the ids a resumed sync re-adds
+ * to its set of accepted `reference_id`s before it reaches new batches.
+ *
+ * @example
+ * // internal (lib/journal/journal-state.ts)
+ * recordedMembers(state); // 12000
+ *
+ * @internal
+ */
+export const recordedMembers = (state: JournalState): number => {
+  let members = 0;
+  for (const b of state.batches) members += b.size;
+  return members;
+};

@@ -1,7 +1,7 @@
 import { isLeft } from 'fp-ts/Either';
 import { MemberInput, toIssues } from '../codecs';
 import type { Issue } from '../errors';
-import { memberBytes } from '../internal/json-bytes';
+import { MemberMeasure } from './member-measure';
 import { shown } from './read-options';
 import { oversizeMessage } from './resolve-batch-options';
 import { ReferenceIdSet } from '../internal/reference-id-set';
@@ -19,6 +19,8 @@ export interface Admitted {
   readonly bytes: number;
   /** Its `reference_id`'s handle in the set of accepted ids (which gives the id back). */
   readonly handle: number;
+  /** Its fingerprint for a journal's batch digest (see `MemberMeasure`); 0 without fingerprints. */
+  readonly fingerprint: number;
 }
 
 /** A member that is never sent, with why. @internal */
@@ -75,7 +77,15 @@ export class Admission {
   /** The `reference_id`s admitted so far (about 20 bytes a short id, off the heap). */
   readonly seen = new ReferenceIdSet();
 
-  constructor(readonly maxBytes: number) {}
+  private readonly measure: MemberMeasure;
+
+  /** `fingerprints`: also take each member's fingerprint (a sync with a journal digests its batches). */
+  constructor(
+    readonly maxBytes: number,
+    fingerprints = false,
+  ) {
+    this.measure = new MemberMeasure(fingerprints);
+  }
 
   /** Admits or rejects one raw member. Never throws. */
   admit(value: unknown): Admitted | Rejected {
@@ -85,7 +95,7 @@ export class Admission {
       const decoded = MemberInput.decode(value);
       if (isLeft(decoded)) return this.rejected(referenceIdOf(value), toIssues(decoded.left));
       member = decoded.right;
-      bytes = memberBytes(member);
+      bytes = this.measure.of(member);
     } catch (e) {
       return this.rejected(referenceIdOf(value), [{ path: '', message: `cannot be read: ${reason(e)}` }]);
     }
@@ -97,7 +107,7 @@ export class Admission {
       return this.rejected(ref, [
         { path: 'reference_id', message: `repeats "${ref}" of an earlier member of this roster; it is sent once` },
       ]);
-    return { kind: 'admitted', member, bytes, handle };
+    return { kind: 'admitted', member, bytes, handle, fingerprint: this.measure.fingerprint };
   }
 
   private rejected(referenceId: string | undefined, issues: ReadonlyArray<Issue>): Rejected {

@@ -1,11 +1,9 @@
 import {
   asyncScheduler,
   concat,
-  concatMap,
   defer,
   from,
   ignoreElements,
-  of,
   retry,
   Subscription,
   switchMap,
@@ -17,16 +15,9 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import type { MemberInput, SyncRequest, SyncSubmission } from '../codecs';
-import {
-  ApiError,
-  ConnectionError,
-  DecodeError,
-  PollTimeoutError,
-  TimeoutError,
-  toVitableError,
-  type VitableError,
-} from '../errors';
+import { ApiError, toVitableError } from '../errors';
 import type { RequestOptions, VitableConnect } from '../types';
+import { batchFailure, isPushBack, rateLimitWaitMs } from './batch-failure';
 import type { BatchPoller } from './batch-poller';
 import type { ConcurrencyLimit } from './concurrency-limit';
 import type { SentBatch } from './roster-batcher';
@@ -54,6 +45,8 @@ export interface DispatchHandlers {
   failed(batch: SentBatch, failure: BatchFailure): void;
   /** The batch left the engine: there may be room for another. */
   settled(batch: SentBatch): void;
+  /** The batch's `beforeSubmit` finished and it is being submitted: there may be room for another. */
+  prepared?(batch: SentBatch): void;
 }
 
 /** What the engine works with. @internal */
@@ -70,89 +63,7 @@ export interface DispatchSettings {
   readonly rateLimitBudgetMs?: number;
   /** Runs before each submit and must finish first (a journal's write-ahead record). */
   readonly beforeSubmit?: (batch: SentBatch, idempotencyKey: string | undefined) => ObservableInput<unknown>;
-  /** Runs after the server accepted a batch sent here, and must finish before it is polled (a journal's record of its request id). */
-  readonly afterAccepted?: (batch: SentBatch, requestId: string) => ObservableInput<unknown>;
-  /** Runs when a batch has its outcome, and must finish before the handlers hear of it (a journal's record of the outcome). */
-  readonly beforeOutcome?: (batch: SentBatch, outcome: BatchOutcome) => ObservableInput<unknown> | undefined;
 }
-
-/** How a batch ended, for {@link DispatchSettings.beforeOutcome}. @internal */
-export type BatchOutcome =
-  | { readonly kind: 'completed'; readonly request: SyncRequest }
-  | { readonly kind: 'failed'; readonly failure: BatchFailure };
-
-// -------------------------------------------------------------------------------------
-// utils
-// -------------------------------------------------------------------------------------
-
-/**
- * True when a submit that failed with `error` may still have been applied:
- * the server answered 2xx (a body that did not decode), or the answer was lost
- * (dropped connection, timeout), or it answered 409 (the same key in progress)
- * or >= 500.
- *
- * @example
- * // internal (lib/pipelines/dispatch-engine.ts)
- * submitMayHaveApplied(new TimeoutError({ method: 'POST', path: '/v1/…' }, 60000)); // true
- *
- * @internal
- */
-export const submitMayHaveApplied = (error: VitableError): boolean =>
-  error instanceof ConnectionError ||
-  error instanceof TimeoutError ||
-  error instanceof DecodeError ||
-  (error instanceof ApiError && (error.status === 409 || error.status >= 500));
-
-/**
- * The wait a 429 asks for: `retry-after-ms`, else `Retry-After` seconds, else
- * 1 s; between 100 ms and 60 s.
- *
- * @example
- * // internal (lib/pipelines/dispatch-engine.ts)
- * rateLimitWaitMs(error); // 2000 for `Retry-After: 2`
- *
- * @internal
- */
-export const rateLimitWaitMs = (error: ApiError): number => {
-  const ms = Number(error.headers['retry-after-ms']);
-  const seconds = Number(error.headers['retry-after']);
-  const wait = Number.isFinite(ms) && ms > 0 ? ms : Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
-  return Math.min(60_000, Math.max(100, wait));
-};
-
-/** A failed submit that says the server is overloaded or limiting us. */
-const isPushBack = (error: VitableError): boolean =>
-  error instanceof ConnectionError ||
-  error instanceof TimeoutError ||
-  (error instanceof ApiError && (error.status === 429 || error.status >= 500));
-
-/**
- * The failure of a batch, with a reason that says whether the server may have
- * applied it and, where known, the request id to check.
- *
- * @example
- * // internal (lib/pipelines/dispatch-engine.ts)
- * batchFailure('grp_1', error, 'grpmsr_1').mayHaveApplied; // true
- *
- * @internal
- */
-export const batchFailure = (groupId: string, error: VitableError, requestId?: string): BatchFailure => {
-  if (requestId !== undefined) {
-    const check = `client.members.sync.retrieve('${groupId}', '${requestId}')`;
-    const reason =
-      error instanceof PollTimeoutError
-        ? `${error.message}; the server may still process it: resume with ${check}`
-        : `${error.message}; the server accepted this batch (request ${requestId}) and may have applied it: check with ${check}`;
-    return { error, reason, requestId, mayHaveApplied: true };
-  }
-  if (submitMayHaveApplied(error))
-    return {
-      error,
-      reason: `${error.message}; the server may have applied this batch: its answer to the submit was lost or unclear`,
-      mayHaveApplied: true,
-    };
-  return { error, reason: error.message, mayHaveApplied: false };
-};
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -188,6 +99,8 @@ export const batchFailure = (groupId: string, error: VitableError, requestId?: s
  */
 export class DispatchEngine {
   private running = 0;
+  /** Batches started whose write-ahead (`beforeSubmit`) has not finished: not yet submitted. */
+  private preparing = 0;
   private readonly subscriptions = new Subscription();
 
   constructor(
@@ -200,9 +113,17 @@ export class DispatchEngine {
     return this.running;
   }
 
-  /** True while fewer batches are in flight than the limit allows. */
+  /**
+   * True while fewer batches are submitted (or being submitted) than the
+   * limit allows, and no batch is waiting for its `beforeSubmit`: a batch
+   * whose write-ahead record is being written is not submitted yet, so it does
+   * not hold a place of the limit (the submits keep the server busy
+   * meanwhile), and there is at most one such batch, in place of the batch
+   * being filled. So the members held stay within the limit times
+   * `maxMembers` plus one batch.
+   */
   hasRoom(): boolean {
-    return this.running < this.settings.limit.current;
+    return this.running - this.preparing < this.settings.limit.current && this.preparing === 0;
   }
 
   /** Starts one batch (see {@link BatchStart}); its outcome comes to the handlers. */
@@ -214,10 +135,7 @@ export class DispatchEngine {
       this.settle(batch, undefined);
       return;
     }
-    const { groupId, limit, poller, now, afterAccepted, beforeOutcome } = this.settings;
-    /** `value` once `hook` (if any) has finished. */
-    const after = <A>(value: A, hook: ObservableInput<unknown> | undefined): Observable<A> =>
-      hook === undefined ? of(value) : concat(from(hook).pipe(ignoreElements()), of(value));
+    const { groupId, limit, poller, now } = this.settings;
     const holder = new Subscription();
     this.subscriptions.add(holder);
     let requestId = how.kind === 'accepted' ? how.requestId : undefined;
@@ -234,43 +152,19 @@ export class DispatchEngine {
     const release = (): void => {
       if (requestId !== undefined && how.kind === 'send') limit.released();
     };
-    const recorded =
-      how.kind === 'send' && afterAccepted
-        ? accepted.pipe(concatMap((submission) => after(submission, afterAccepted(batch, submission.request_id))))
-        : accepted;
     holder.add(
-      recorded
-        .pipe(
-          switchMap((submission) => poller.poll(submission, acceptedAt)),
-          concatMap((request) => after(request, beforeOutcome?.(batch, { kind: 'completed', request }))),
-        )
-        .subscribe({
-          next: (request) => {
-            release();
-            handlers.completed(batch, request);
-            this.settle(batch, holder);
-          },
-          error: (err: unknown) => {
-            release();
-            const failure = batchFailure(groupId, toVitableError(err), requestId);
-            const report = (): void => {
-              handlers.failed(batch, failure);
-              this.settle(batch, holder);
-            };
-            const hook = beforeOutcome?.(batch, { kind: 'failed', failure });
-            if (hook === undefined) return report();
-            // the outcome is told whether or not the hook could record it (a hook's own error is told first)
-            holder.add(
-              from(hook).subscribe({
-                complete: report,
-                error: (e: unknown) => {
-                  handlers.failed(batch, batchFailure(groupId, toVitableError(e), requestId));
-                  this.settle(batch, holder);
-                },
-              }),
-            );
-          },
-        }),
+      accepted.pipe(switchMap((submission) => poller.poll(submission, acceptedAt))).subscribe({
+        next: (request) => {
+          release();
+          handlers.completed(batch, request);
+          this.settle(batch, holder);
+        },
+        error: (err: unknown) => {
+          release();
+          handlers.failed(batch, batchFailure(groupId, toVitableError(err), requestId));
+          this.settle(batch, holder);
+        },
+      }),
     );
   }
 
@@ -313,7 +207,22 @@ export class DispatchEngine {
         }),
       );
     }).pipe(retry(again));
-    return beforeSubmit ? concat(defer(() => from(beforeSubmit(batch, key))).pipe(ignoreElements()), send) : send;
+    if (!beforeSubmit) return send;
+    // the write-ahead: the batch waits for it outside the limit (see hasRoom)
+    const prepared = defer(() => {
+      this.preparing++;
+      let waiting = true;
+      const done = (): void => {
+        if (!waiting) return;
+        waiting = false;
+        this.preparing--;
+      };
+      return from(beforeSubmit(batch, key)).pipe(
+        ignoreElements(),
+        tap({ complete: () => (done(), this.handlers.prepared?.(batch)), error: done, finalize: done }),
+      );
+    });
+    return concat(prepared, send);
   }
 
   private settle(batch: SentBatch, holder: Subscription | undefined): void {

@@ -25,6 +25,8 @@ export interface SentBatch {
 export interface ClosedBatch {
   readonly batch: SentBatch;
   readonly members: MemberInput[];
+  /** Each member's fingerprint (see `MemberMeasure`), in batch order: a journal's digest of the batch. */
+  readonly fingerprints: Uint32Array;
 }
 
 // -------------------------------------------------------------------------------------
@@ -33,20 +35,20 @@ export interface ClosedBatch {
 
 /**
  * The batcher of a roster sync: it owns the open batch's members and their
- * entries (`handle`, `index`), closes batches by `maxMembers` and `maxBytes`
- * (see `SyncBatcher`), and numbers them in order.
+ * entries (`handle`, `index`, `fingerprint`), closes batches by `maxMembers`
+ * and `maxBytes` (see `SyncBatcher`), and numbers them in order.
  *
  * @example
  * // internal (lib/pipelines/roster-batcher.ts)
  * const batcher = new RosterBatcher(1000, 1_000_000);
- * batcher.push(member, bytes, handle, index, (closed) => send(closed));
+ * batcher.push(member, bytes, handle, index, fingerprint, (closed) => send(closed));
  * const rest = batcher.flush();
  *
  * @internal
  */
 export class RosterBatcher {
   private readonly members: SyncBatcher<MemberInput>;
-  /** `[handle, index, …]` of the open batch, in order (plus the member being pushed, if any). */
+  /** `[handle, index, fingerprint, …]` of the open batch, in order (plus the member being pushed, if any). */
   private open: number[] = [];
   private nextSeq = 0;
 
@@ -65,8 +67,15 @@ export class RosterBatcher {
   }
 
   /** Adds an admitted member; `emit` gets each batch this closes (zero, one or two). */
-  push(member: MemberInput, bytes: number, handle: number, index: number, emit: (closed: ClosedBatch) => void): void {
-    this.open.push(handle, index);
+  push(
+    member: MemberInput,
+    bytes: number,
+    handle: number,
+    index: number,
+    fingerprint: number,
+    emit: (closed: ClosedBatch) => void,
+  ): void {
+    this.open.push(handle, index, fingerprint);
     this.members.push(member, bytes, (members) => emit(this.seal(members)));
   }
 
@@ -79,10 +88,15 @@ export class RosterBatcher {
   /** The members of a batch just closed are the first `members.length` of `open`. */
   private seal(members: MemberInput[]): ClosedBatch {
     const size = members.length;
+    const open = this.open;
     const entries = new Float64Array(2 * size);
-    for (let i = 0; i < 2 * size; i++) entries[i] = this.open[i]!;
-    if (this.open.length === 2 * size) this.open = [];
-    else this.open = this.open.slice(2 * size);
-    return { batch: { seq: this.nextSeq++, size, entries }, members };
+    const fingerprints = new Uint32Array(size);
+    for (let i = 0; i < size; i++) {
+      entries[2 * i] = open[3 * i]!;
+      entries[2 * i + 1] = open[3 * i + 1]!;
+      fingerprints[i] = open[3 * i + 2]!;
+    }
+    this.open = open.length === 3 * size ? [] : open.slice(3 * size);
+    return { batch: { seq: this.nextSeq++, size, entries }, members, fingerprints };
   }
 }

@@ -1,12 +1,9 @@
-import { isLeft } from 'fp-ts/Either';
 import { Observable, Subscription } from 'rxjs';
 import { JournalError, toVitableError, ValidationError, VitableError } from '../errors';
-import { JournalRecorder } from '../journal/journal-recorder';
-import { openJournal } from '../journal/journal-session';
-import { resumeCounts } from '../journal/journal-state';
 import type { VitableConnect } from '../types';
 import { Admission } from './admission';
-import { DispatchEngine, type BatchOutcome, type DispatchSettings } from './dispatch-engine';
+import { DispatchEngine } from './dispatch-engine';
+import { JournalLink } from './journal-link';
 import { resolveSyncOptions, type SyncSettings } from './resolve-sync-options';
 import { RosterBatcher, type ClosedBatch, type SentBatch } from './roster-batcher';
 import { PENDING, type Pulled, type RosterSource } from './roster-source';
@@ -37,51 +34,46 @@ export const PROGRESS_INTERVAL_MS = 250;
  * Pipeline: read → validate (the `MemberInput` codec) → de-duplicate by
  * `reference_id` → batch (`maxMembers`, `maxBytes`) → submit → poll → report.
  *
- * - **Validation.** A member that fails the codec, or cannot be read at all (a
- *   throwing getter, a Proxy whose traps throw), becomes an `invalid` event
- *   with its issues and its `index` (position in the source). So does a member
- *   whose `reference_id` was already taken by an earlier *valid* member of this
- *   roster (the first valid occurrence wins and is sent once; an earlier invalid
- *   occurrence does not block a later valid one), and a member too large for a
- *   batch of its own (`maxBytes`). Only the set of accepted `reference_id`s (kept off the heap, about 20 bytes a short id, see `ReferenceIdSet`) is
- *   kept in memory for this, plus the failures list.
+ * - **Validation.** A member that fails the codec or cannot be read (a
+ *   throwing getter, a Proxy whose traps throw), repeats the `reference_id` of
+ *   an earlier *valid* member (the first valid occurrence is sent once), or is
+ *   too large for a batch of its own (`maxBytes`) becomes an `invalid` event
+ *   with its issues and its `index` (position in the source). Only the set of
+ *   accepted ids (off the heap, about 20 bytes a short id) and the failures
+ *   list are kept for this.
  * - **Flow control.** At most `concurrency` batches are submitted but not yet
- *   completed or failed. By default that number adapts (it grows while the
- *   server accepts batches quickly and shrinks when submits stretch or fail)
- *   and each batch's first poll comes at about the processing time seen so
- *   far; an explicit `concurrency` or `poll` fixes either. The source is read
- *   only while there is room, so the members read ahead of the completed
- *   batches stay within the current concurrency × `maxMembers` plus the batch
- *   being filled. Iterables and
- *   AsyncIterables (Node object streams included) are pulled one `next()` at a
- *   time. An Observable cannot be paused: it is subscribed when the first member
- *   is needed and what it emits ahead of the reads is buffered (bounded only by
- *   how much faster it is than the API), so prefer an AsyncIterable for huge
+ *   completed or failed; by default that number adapts to the server, and
+ *   each first poll comes at about the processing time seen so far (an
+ *   explicit `concurrency` or `poll` fixes either). The source is read only
+ *   while there is room, so the members read ahead of the completed batches
+ *   stay within the current concurrency × `maxMembers` plus the batch being
+ *   filled. Iterables and AsyncIterables (Node object streams included) are
+ *   pulled one `next()` at a time; an Observable cannot be paused, so what it
+ *   emits ahead of the reads is buffered: prefer an AsyncIterable for huge
  *   sources.
  * - **Failures.** A batch whose submit fails after the client's retries, or
- *   whose polling ends (a non-retryable answer, or `PollTimeoutError`: polls
- *   that fail transiently are tried again), emits `failed` with all its
- *   `reference_id`s, its `requestId` when the server had accepted it, and
- *   `mayHaveApplied` (true after a 202, or when the submit was lost in a dropped
- *   connection, a timeout or a 5xx); its members count as failed (stage
- *   `'request'`, the reason saying whether the server may have applied them and
- *   naming the request id to check). Other batches go on unless `failFast`
- *   (see {@link SyncRosterOptions.failFast}). If the source
- *   itself errors, reading stops, the open batch is reported failed unsent, the
- *   batches in flight finish, `done` is emitted, then the Observable errors with
- *   the source's error.
+ *   whose polling ends (a non-retryable answer, or `PollTimeoutError`),
+ *   emits `failed` with its `reference_id`s, its `requestId` when the server
+ *   had accepted it, and `mayHaveApplied` (true after a 202, or when the
+ *   submit was lost in a dropped connection, a timeout or a 5xx); its members
+ *   count as failed (stage `'request'`). Other batches go on unless
+ *   `failFast`. If the source errors, reading stops, the open batch is
+ *   reported failed unsent, the batches in flight finish, `done` is emitted,
+ *   then the Observable errors with the source's error.
  * - **Events.** `invalid`, `submitted`, `completed`, `failed`, `progress` (at
  *   most every 250 ms while reading, and after each batch), and finally `done`
  *   with a {@link SyncReport} in which `read === invalid + failed + synced` and
  *   `failures` lists each invalid or failed member once.
  * - **Journal.** With `journal` (`fileJournal(path)` or any `SyncJournal`)
  *   each batch is recorded before it is sent (its sequence number,
- *   `Idempotency-Key` and members' digest), after the 202 and after it ends.
- *   The same call with the same journal resumes: `resumed` is the first
- *   event, the roster is read again and batched identically, completed
- *   batches are not sent (their outcome comes from the journal), accepted
- *   ones are polled, the others are sent again with their recorded key. A
- *   journal of another group or other batch options errors with a
+ *   `Idempotency-Key` and members' digest: nothing is sent before that record
+ *   is durable, and meanwhile the batch holds no place of `concurrency`),
+ *   then after the 202 and after it ends (in the background; `done` waits
+ *   for every record to be durable). The same call with the same journal
+ *   resumes: `resumed` comes first, the roster is read and batched again,
+ *   completed batches are not sent (their outcome comes from the journal),
+ *   accepted ones are polled, the others are sent again with their recorded
+ *   key. A journal of another group or other batch options errors with a
  *   `JournalError` before anything is read; a batch whose digest differs
  *   from its record (an edited roster) stops the sync before it is sent, as
  *   `failFast` does, and the Observable errors with that `JournalError`.
@@ -130,7 +122,7 @@ export const syncRoster = (
     const emit = (event: SyncEvent): void => {
       if (!subscriber.closed) subscriber.next(event);
     };
-    const admission = new Admission(settings.maxBytes);
+    const admission = new Admission(settings.maxBytes, settings.journal !== undefined);
     const batcher = new RosterBatcher(settings.maxMembers, settings.maxBytes);
     const ledger = new SyncLedger(settings.groupId, now(), (handle) => admission.seen.idAt(handle));
     let lastProgressMs = ledger.startMs;
@@ -138,25 +130,36 @@ export const syncRoster = (
       lastProgressMs = now();
       emit(ledger.progress(lastProgressMs, engine.inFlight));
     };
-    /** The journal's side of the sync, once the journal is open (with one). */
-    let recorder: JournalRecorder<SentBatch> | undefined;
-    const journalHooks: Pick<DispatchSettings, 'beforeSubmit' | 'afterAccepted' | 'beforeOutcome'> =
-      settings.journal === undefined
-        ? {}
-        : {
-            beforeSubmit: (batch: SentBatch, key: string | undefined) => recorder!.sending(batch, key),
-            afterAccepted: (batch: SentBatch, requestId: string) => recorder!.accepted(batch, requestId),
-            beforeOutcome: (batch: SentBatch, outcome: BatchOutcome) => recorder!.outcome(batch, outcome),
-          };
+    /** The journal's side of the sync (with one). */
+    const store = settings.journal;
+    const journal =
+      store === undefined
+        ? undefined
+        : new JournalLink({ ...settings, journal: store }, ledger, (error) => {
+            if (!stop) halt(error, 'the journal could not record a batch');
+          });
     const engine = new DispatchEngine(
-      { client, groupId: settings.groupId, limit: settings.limit, poller: settings.poller, now, scheduler: settings.scheduler, ...journalHooks },
+      {
+        client,
+        groupId: settings.groupId,
+        limit: settings.limit,
+        poller: settings.poller,
+        now,
+        scheduler: settings.scheduler,
+        ...(journal ? { beforeSubmit: journal.beforeSubmit } : {}),
+      },
       {
         submitted: (batch, submission) => {
+          journal?.accepted(batch, submission.request_id);
           emit(ledger.accepted(batch, submission.request_id));
           pump(); // an accepted batch may have widened the limit
         },
-        completed: (batch, request) => emit(ledger.complete(batch, request)),
+        completed: (batch, request) => {
+          journal?.completed(batch, request);
+          emit(ledger.complete(batch, request));
+        },
         failed: (batch, failure) => {
+          journal?.failedBatch(batch, failure);
           emit(ledger.fail(batch, failure));
           if (failure.error instanceof JournalError && !stop) halt(failure.error, 'the journal could not record a batch');
           else if (failFast && !stop) halt(failure.error, 'failFast stopped the sync after a batch failed');
@@ -165,31 +168,27 @@ export const syncRoster = (
           progress();
           pump();
         },
+        prepared: () => pump(), // its write-ahead record is durable: room for the next batch's
       },
     );
     /** A journal error found while a batch was being closed: acted on once the batcher returns. */
     let pendingHalt: JournalError | undefined;
-    const send = ({ batch, members: batchMembers }: ClosedBatch): void => {
-      if (!recorder) return engine.start(batch, { kind: 'send', members: batchMembers });
-      if (stop || pendingHalt) {
-        const cause = toVitableError(pendingHalt ?? stop?.error);
-        const notSent = new VitableError(`not submitted: the sync is stopping: ${cause.message}`, { cause });
-        emit(ledger.fail(batch, { error: notSent, reason: notSent.message, mayHaveApplied: false }));
-        return;
+    const send = (closed: ClosedBatch): void => {
+      const { batch } = closed;
+      if (!journal) return engine.start(batch, { kind: 'send', members: closed.members });
+      if (stop || pendingHalt) return notSent(batch, 'the sync is stopping', pendingHalt ?? stop?.error);
+      const differs = journal.start(closed, engine);
+      if (differs) {
+        emit(ledger.fail(batch, { error: differs, reason: differs.message, mayHaveApplied: false }));
+        pendingHalt = differs;
       }
-      const planned = recorder.plan(batch, batchMembers);
-      if (isLeft(planned)) {
-        emit(ledger.fail(batch, { error: planned.left, reason: planned.left.message, mayHaveApplied: false }));
-        pendingHalt = planned.left;
-        return;
-      }
-      const plan = planned.right;
-      if (plan.kind === 'done') return ledger.replayed(batch, plan.outcome);
-      if (plan.kind === 'poll') {
-        ledger.accepted(batch, plan.requestId); // told when it was accepted, in an earlier run
-        return engine.start(batch, { kind: 'accepted', requestId: plan.requestId });
-      }
-      engine.start(batch, { kind: 'send', members: batchMembers, idempotencyKey: plan.idempotencyKey });
+    };
+
+    /** Reports a closed batch failed, unsent, because the sync stops. */
+    const notSent = (batch: SentBatch, why: string, error: unknown): void => {
+      const cause = toVitableError(error);
+      const failure = new VitableError(`not submitted: ${why}: ${cause.message}`, { cause });
+      emit(ledger.fail(batch, { error: failure, reason: failure.message, mayHaveApplied: false }));
     };
 
     let ended = false; // the source completed or errored, or reading was stopped
@@ -197,6 +196,7 @@ export const syncRoster = (
     let pumping = false;
     let repump = false;
     let finished = false;
+    let waitingForJournal = false; // the sync is over but for the journal's records under way
     let stop: { readonly error: unknown } | undefined; // failFast or a source error: the error to end with
 
     /** Stops reading for good; the open batch is reported failed, unsent. */
@@ -205,11 +205,7 @@ export const syncRoster = (
       ended = true;
       reader.close();
       const rest = batcher.flush();
-      if (rest) {
-        const cause = toVitableError(error);
-        const notSent = new VitableError(`not submitted: ${why}: ${cause.message}`, { cause });
-        emit(ledger.fail(rest.batch, { error: notSent, reason: notSent.message, mayHaveApplied: false }));
-      }
+      if (rest) notSent(rest.batch, why, error);
     };
 
     const step = (pulled: Pulled): void => {
@@ -224,7 +220,7 @@ export const syncRoster = (
       const admitted = admission.admit(pulled.value);
       if (admitted.kind === 'rejected') emit(ledger.reject(index, admitted.referenceId, admitted.issues));
       else {
-        batcher.push(admitted.member, admitted.bytes, admitted.handle, index, send);
+        batcher.push(admitted.member, admitted.bytes, admitted.handle, index, admitted.fingerprint, send);
         if (pendingHalt) {
           const error = pendingHalt;
           pendingHalt = undefined;
@@ -267,7 +263,18 @@ export const syncRoster = (
             if (pulled === PENDING) waiting = true;
             else step(pulled);
           }
-          if (!finished && !subscriber.closed && ended && engine.inFlight === 0) finish();
+          if (!finished && !subscriber.closed && ended && engine.inFlight === 0) {
+            // every record of the journal durable before done: a run after this one sends nothing
+            if (journal?.busy) {
+              if (!waitingForJournal) {
+                waitingForJournal = true;
+                journal.whenIdle(() => {
+                  waitingForJournal = false;
+                  pump();
+                });
+              }
+            } else finish();
+          }
         } while (repump && !finished && !subscriber.closed);
       } finally {
         pumping = false;
@@ -275,21 +282,14 @@ export const syncRoster = (
     }
 
     const opening = new Subscription();
-    if (settings.journal === undefined) pump();
+    if (journal === undefined) pump();
     else
       opening.add(
-        openJournal(settings.journal, {
-          groupId: settings.groupId,
-          maxMembers: settings.maxMembers,
-          maxBytes: settings.maxBytes,
-          startedAt: new Date(ledger.startMs).toISOString(),
-        }).subscribe({
-          next: (session) => {
-            recorder = new JournalRecorder(session, settings.newIdempotencyKey, (batch: SentBatch, request) =>
-              ledger.serverFailures(batch, request),
-            );
-            ledger.resumeFrom(session.header.startedAt);
-            if (session.resumed) emit({ type: 'resumed', ...resumeCounts(session.state) });
+        journal.open().subscribe({
+          next: (opened) => {
+            ledger.resumeFrom(opened.startedAt);
+            admission.seen.reserve(opened.recordedMembers); // the ids about to be re-read, without a rebuild per growth step
+            if (opened.resumed) emit(opened.resumed);
           },
           error: (e: unknown) => subscriber.error(e),
           complete: () => pump(),
@@ -300,7 +300,6 @@ export const syncRoster = (
       reader.close();
       engine.stop();
       // the journal's open file, once its appends under way are written
-      const journal = settings.journal;
-      if (journal?.close) Promise.resolve().then(() => journal.close?.()).catch(() => undefined);
+      if (store?.close) Promise.resolve().then(() => store.close?.()).catch(() => undefined);
     };
   });

@@ -60,6 +60,32 @@ describe('ReferenceIdSet', () => {
     expect(ids.size).to.equal(200_000);
   });
 
+  it('reserve(n) makes room for n ids at once: adding them rebuilds the table no more, and all stays exact', () => {
+    const ids = new ReferenceIdSet();
+    const early = ids.insert('EMP-early'); // reserving after ids were added keeps them
+    let rebuilds = 0;
+    const inner = ids as unknown as { rebuild(size: number): void };
+    const rebuild = inner.rebuild.bind(ids);
+    inner.rebuild = (size) => {
+      rebuilds++;
+      rebuild(size);
+    };
+    ids.reserve(100_000);
+    expect(rebuilds).to.equal(1);
+    const handles: number[] = [];
+    for (let i = 0; i < 99_999; i++) handles.push(ids.insert(`EMP-${i}`));
+    expect(rebuilds).to.equal(1);
+    expect(ids.size).to.equal(100_000);
+    expect(ids.idAt(early)).to.equal('EMP-early');
+    for (let i = 0; i < 99_999; i++) if (ids.idAt(handles[i]!) !== `EMP-${i}`) expect.fail(`handle of EMP-${i}`);
+    expect(ids.add('EMP-5')).to.equal(false);
+    ids.reserve(10); // less than it has room for: nothing changes
+    expect(rebuilds).to.equal(1);
+    for (let i = 99_999; i < 200_000; i++) ids.insert(`EMP-${i}`); // past the reserve it grows as before
+    expect(rebuilds).to.be.greaterThan(1);
+    expect(ids.size).to.equal(200_001);
+  });
+
   it('decides by the bytes, not by the hash: two ids with the same hash are both kept', () => {
     const [a, b] = COLLIDING;
     expect(a).to.not.equal(b);
