@@ -45,8 +45,9 @@ export interface SyncFileControl {
  * with the reader's own error (a `CliError` carrying its exit status).
  *
  * When `control.signal` aborts before `done`, the sync is unsubscribed and the
- * last event is `interrupted`, whose report (counted from the events so far,
- * adjusted like `done`'s) has `interrupted: true` and the `unfinished` count.
+ * last event is `interrupted`, whose report (counted from the events so far and
+ * the records read, adjusted like `done`'s) has `interrupted: true` and the
+ * `unfinished` count.
  *
  * @internal
  * @example
@@ -66,6 +67,8 @@ export const syncFile = (
     const tracker = reportTracker(groupId, new Date(startMs).toISOString());
     const positions = new SourcePositions();
     const unparseable: MemberFailure[] = [];
+    /** Parsed records handed to `syncRoster`, the ones no event has told of yet included. */
+    let handed = 0;
     let readFailure: { readonly error: unknown } | undefined;
 
     async function* parsed(): AsyncGenerator<unknown> {
@@ -73,6 +76,7 @@ export const syncFile = (
         for await (const record of records) {
           positions.record(record.index, record.line, record.kind === 'error');
           if (record.kind === 'member') {
+            handed++;
             yield record.value;
             continue;
           }
@@ -154,10 +158,10 @@ export const syncFile = (
       if (ended || subscriber.closed) return;
       ended = true;
       sync.unsubscribe();
-      subscriber.next({
-        type: 'interrupted',
-        report: interrupted(adjustReport(tracker.report(now() - startMs))),
-      });
+      const sofar = tracker.report(now() - startMs);
+      // members in the batch being filled are in no event yet: read, and unfinished
+      const report = { ...sofar, read: Math.max(sofar.read, handed) };
+      subscriber.next({ type: 'interrupted', report: interrupted(adjustReport(report)) });
       subscriber.complete();
     };
     const signal = control.signal;

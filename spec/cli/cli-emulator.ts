@@ -1,6 +1,6 @@
-// The set-up shared by the CLI's child-process specs: an emulator on a
-// loopback port, a client of it, the environment that points the CLI at it,
-// a temporary folder, and the CLI built once.
+// The set-up shared by the CLI's specs: an emulator on a loopback port, a
+// client of it, the environment that points the CLI at it, a temporary folder,
+// and (for the child-process specs) the CLI built once.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,12 +25,25 @@ export interface CliEmulator {
   requests(route: string, status?: string): number;
 }
 
+/** Options of {@link useCliEmulator}. */
+export interface CliEmulatorOptions {
+  /** Build the CLI for child processes (default true); in-process specs skip the build. */
+  readonly cli?: boolean;
+  /** How long the emulator keeps a batch in flight (default 20 ms). */
+  readonly processingDelayMs?: number;
+}
+
 /**
  * Registers `before`/`after` hooks in the calling `describe` that start an
- * emulator (processing delay 20 ms), build the CLI, and make a temporary
- * folder named after `name`; returns the fixture.
+ * emulator (processing delay 20 ms unless given), build the CLI (unless
+ * `cli: false`), and make a temporary folder named after `name`; returns the
+ * fixture.
  */
-export const useCliEmulator = (name: string, groupPrefix = 'Spec'): CliEmulator => {
+export const useCliEmulator = (
+  name: string,
+  groupPrefix = 'Spec',
+  options: CliEmulatorOptions = {},
+): CliEmulator => {
   let emulator: Emulator | undefined;
   let client: VitableConnect | undefined;
   let dir: string | undefined;
@@ -41,7 +54,10 @@ export const useCliEmulator = (name: string, groupPrefix = 'Spec'): CliEmulator 
   };
   before(async function () {
     this.timeout(60_000);
-    [emulator] = await Promise.all([startEmulator({ processingDelayMs: 20 }), buildCli()]);
+    [emulator] = await Promise.all([
+      startEmulator({ processingDelayMs: options.processingDelayMs ?? 20 }),
+      options.cli === false ? undefined : buildCli(),
+    ]);
     client = createClient({ apiKey: emulator.apiKey, baseURL: emulator.url });
     dir = mkdtempSync(join(tmpdir(), `vc-cli-${name}-`));
   });
