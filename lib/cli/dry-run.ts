@@ -1,9 +1,6 @@
-import { isLeft } from 'fp-ts/Either';
-import { MemberInput, toIssues } from '../codecs';
 import { formatIssues, type Issue } from '../errors';
-import { memberBytes } from '../internal/json-bytes';
-import { DEFAULT_MAX_BYTES, oversizeMessage } from '../pipelines/resolve-batch-options';
-import { ENVELOPE_BYTES } from '../internal/sync-batcher';
+import { Admission } from '../pipelines/admission';
+import { DEFAULT_MAX_BYTES } from '../pipelines/resolve-batch-options';
 import type { MemberFailure } from '../pipelines/sync-events';
 import type { RosterRecord } from './roster/roster-record';
 
@@ -31,17 +28,12 @@ export interface DryRunInvalid {
   readonly issues: ReadonlyArray<Issue>;
 }
 
-const referenceIdOf = (value: unknown): string | undefined => {
-  if (value === null || typeof value !== 'object') return undefined;
-  const ref = (value as { reference_id?: unknown }).reference_id;
-  return typeof ref === 'string' && ref.trim().length > 0 ? ref : undefined;
-};
-
 /**
- * Validates a roster file exactly as `syncRoster` would before sending (the
- * `MemberInput` codec, a `reference_id` taken by an earlier valid member, a
- * member over `maxBytes`), and sends nothing. Only the accepted
- * `reference_id`s and the failures are kept in memory.
+ * Validates a roster file exactly as `syncRoster` would before sending (its
+ * first step, `Admission`: the `MemberInput` codec, a `reference_id` taken by
+ * an earlier valid member, a member over `maxBytes`, a value that cannot be
+ * read), and sends nothing. Only the accepted `reference_id`s (off the heap)
+ * and the failures are kept in memory.
  *
  * @internal
  * @example
@@ -60,8 +52,7 @@ export const dryRun = async (
 ): Promise<DryRunReport> => {
   const now = options.now ?? Date.now;
   const started = now();
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const seen = new Set<string>();
+  const admission = new Admission(options.maxBytes ?? DEFAULT_MAX_BYTES);
   const failures: MemberFailure[] = [];
   let read = 0;
 
@@ -92,23 +83,8 @@ export const dryRun = async (
       reject(record, undefined, [{ path: '', message: record.reason }]);
       continue;
     }
-    const decoded = MemberInput.decode(record.value);
-    if (isLeft(decoded)) {
-      reject(record, referenceIdOf(record.value), toIssues(decoded.left));
-      continue;
-    }
-    const ref = decoded.right.reference_id;
-    const bytes = memberBytes(decoded.right);
-    if (ENVELOPE_BYTES + bytes > maxBytes)
-      reject(record, ref, [{ path: '', message: oversizeMessage(bytes, maxBytes) }]);
-    else if (seen.has(ref))
-      reject(record, ref, [
-        {
-          path: 'reference_id',
-          message: `repeats "${ref}" of an earlier member of this roster; it is sent once`,
-        },
-      ]);
-    else seen.add(ref);
+    const admitted = admission.admit(record.value);
+    if (admitted.kind === 'rejected') reject(record, admitted.referenceId, admitted.issues);
   }
   return {
     dryRun: true,

@@ -148,6 +148,20 @@ describe('dryRun', () => {
     ]);
   });
 
+  it('reports a member that cannot be read (a throwing getter) as invalid, as syncRoster does, and goes on', async () => {
+    const unreadable = Object.defineProperty({ ...makeMember(1) }, 'first_name', {
+      enumerable: true,
+      get: () => {
+        throw new Error('gone');
+      },
+    });
+    const report = await dryRun('grp_1', file([parsed(0, 2, unreadable), parsed(1, 3, makeMember(2))]).records);
+    expect(report).to.include({ read: 2, valid: 1, invalid: 1 });
+    expect(report.failures).to.have.length(1);
+    expect(report.failures[0]).to.include({ index: 0, stage: 'validation' });
+    expect(report.failures[0]!.reason).to.match(/^line 2: .*gone/);
+  });
+
   it('defaults maxBytes to 1,000,000 bytes, the largest request body', async () => {
     const sized = (n: number) => ({ ...makeMember(1), last_name: 'x'.repeat(n) });
     const base = ENVELOPE_BYTES + bytesOf(sized(1)) - 1; // the body's bytes but the name's
