@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { JournalError } from '../errors';
@@ -19,7 +20,7 @@ export interface JournalFileHandle {
 export interface JournalFs {
   readFile(path: string): Promise<Uint8Array>;
   truncate(path: string, length: number): Promise<void>;
-  open(path: string, flags: string): Promise<JournalFileHandle>;
+  open(path: string, flags: string | number): Promise<JournalFileHandle>;
 }
 
 /** A {@link SyncJournal} kept in a file, as {@link fileJournal} makes it. */
@@ -38,6 +39,20 @@ export interface FileJournalOptions {
 
 const NEWLINE = 0x0a;
 
+/**
+ * `O_DSYNC` where the platform has it (Linux, macOS): each write returns only
+ * once its data is on disk, one system call where a write and an `fdatasync`
+ * take two trips through libuv's thread pool and the event loop (on a busy
+ * sync, a journalled run went from about 10% to about 4% slower than without
+ * a journal in side-by-side runs). Elsewhere (Windows) each write is followed
+ * by `datasync()`.
+ */
+const DSYNC: number = constants.O_DSYNC ?? 0;
+/** Appending to the journal's file, each write durable when it returns (with {@link DSYNC}). */
+const APPEND = constants.O_APPEND | constants.O_WRONLY | DSYNC;
+/** Creating the journal's file, failing if it exists. */
+const CREATE = APPEND | constants.O_CREAT | constants.O_EXCL;
+
 const isMissing = (e: unknown): boolean =>
   typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ENOENT';
 
@@ -46,8 +61,9 @@ const isMissing = (e: unknown): boolean =>
 // -------------------------------------------------------------------------------------
 
 /**
- * A sync journal in a file: one JSON line per record, appended and synced to
- * disk (`fdatasync`) before `append` resolves. Appends are written in the
+ * A sync journal in a file: one JSON line per record, appended and on disk
+ * before `append` resolves (the file is opened `O_DSYNC`, or each write is
+ * followed by `fdatasync` where the platform has no `O_DSYNC`). Appends are written in the
  * order they are called; the appends that arrive while one write is under way
  * are written together, with one write and one sync, so a journal costs about
  * one disk sync per round of concurrent records, not one per record.
@@ -79,11 +95,11 @@ export const fileJournal = (file: string, options: FileJournalOptions = {}): Fil
   let draining = false;
 
   const openFile = async (): Promise<JournalFileHandle> => {
-    const created = await fs.open(file, 'ax').catch((e: unknown) => {
+    const created = await fs.open(file, CREATE).catch((e: unknown) => {
       if (typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'EEXIST') return undefined;
       throw e;
     });
-    if (created === undefined) return fs.open(file, 'a');
+    if (created === undefined) return fs.open(file, APPEND);
     // a new file: its directory entry must reach the disk too
     await fs
       .open(path.dirname(path.resolve(file)), 'r')
@@ -109,7 +125,7 @@ export const fileJournal = (file: string, options: FileJournalOptions = {}): Fil
         handle ??= openFile();
         const h = await handle;
         await h.write(Buffer.from(text, 'utf8'));
-        await h.datasync();
+        if (DSYNC === 0) await h.datasync();
         for (const q of batch) q.settle();
       } catch (e) {
         handle = undefined;
