@@ -138,6 +138,8 @@ export class DispatchEngine {
     const { groupId, limit, poller, now } = this.settings;
     const holder = new Subscription();
     this.subscriptions.add(holder);
+    // nothing that outlives the submit may hold `how`: its members are garbage once their body is sent
+    const sent = how.kind === 'send';
     let requestId = how.kind === 'accepted' ? how.requestId : undefined;
     let acceptedAt = now();
     const accepted =
@@ -150,7 +152,7 @@ export class DispatchEngine {
             handlers.submitted(batch, submission);
           });
     const release = (): void => {
-      if (requestId !== undefined && how.kind === 'send') limit.released();
+      if (requestId !== undefined && sent) limit.released();
     };
     holder.add(
       accepted.pipe(switchMap((submission) => poller.poll(submission, acceptedAt))).subscribe({

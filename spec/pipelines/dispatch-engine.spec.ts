@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { Observable, throwError } from 'rxjs';
+import { NEVER, Observable, of, throwError } from 'rxjs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { TestScheduler } from 'rxjs/testing';
 import type { ColdObservable } from 'rxjs/internal/testing/ColdObservable';
 import type { MemberInput, SyncRequest, SyncSubmission } from '../../lib/codecs';
@@ -251,5 +253,21 @@ describe('DispatchEngine', () => {
       expectSubscriptions(p.r0.subscriptions).toBe('-^-!');
       expect(built.log).to.deep.equal(['1 submitted 0 r0']);
     });
+  });
+
+  it('keeps nothing of a batch’s members once the server accepted it: they are garbage while it is polled', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void; // a full collection, as node --expose-gc gives
+    const engine = ((): { engine: DispatchEngine; members: WeakRef<MemberInput[]> } => {
+      const sent: MemberInput[] = [{ reference_id: 'EMP-1' } as MemberInput];
+      const built = setup(new TestScheduler(() => undefined), [of(sub('r0'))], { r0: NEVER }); // polled for ever
+      built.engine.start(batch(0), { kind: 'send', members: sent });
+      return { engine: built.engine, members: new WeakRef(sent) };
+    })();
+    expect(engine.engine.inFlight).to.equal(1); // still in flight, polling
+    await new Promise((resolve) => setImmediate(resolve)); // WeakRefs are kept for the job that made them
+    gc();
+    expect(engine.members.deref(), 'the members of a batch being polled').to.equal(undefined);
+    engine.engine.stop();
   });
 });
