@@ -136,7 +136,9 @@ export const syncRoster = (
       store === undefined
         ? undefined
         : new JournalLink({ ...settings, journal: store }, ledger, (error) => {
-            if (!stop) halt(error, 'the journal could not record a batch');
+            if (stop) return;
+            halt(error, 'the journal could not record a batch');
+            pump(); // told from the journal's own write, outside any pump: nothing else may come to end the sync
           });
     const engine = new DispatchEngine(
       {

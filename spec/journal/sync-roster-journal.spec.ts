@@ -209,4 +209,31 @@ describe('syncRoster with a journal', function () {
     expect(emu.stats().batchesAccepted).to.equal(0);
     expect(r.report!.read).to.equal(r.report!.invalid + r.report!.failed + r.report!.synced);
   });
+
+  it('a background record that cannot be written ends the sync with a JournalError even while the source is waiting', async () => {
+    const failing: SyncJournal = {
+      load: async () => [],
+      append: async (record) => {
+        if ((record as { type?: string }).type === 'completed') throw new Error('disk full');
+      },
+    };
+    // one batch, then a source that never gives another member: only the journal's failure can end the sync
+    async function* stalls(): AsyncGenerator<unknown> {
+      yield* members.slice(0, 25);
+      await new Promise<never>(() => undefined);
+    }
+    const events: SyncEvent[] = [];
+    let error: unknown;
+    await lastValueFrom(
+      syncRoster(client, groupId, stalls(), { maxMembers: 25, poll: { initialDelayMs: 2, maxDelayMs: 10 }, journal: failing }).pipe(
+        tap((e) => events.push(e)),
+      ),
+    ).catch((e: unknown) => (error = e));
+    expect(error).to.be.instanceOf(JournalError).with.property('message').that.contains('disk full');
+    const done = events.find((e) => e.type === 'done');
+    const report = done?.type === 'done' ? done.report : undefined;
+    expect(report).to.include({ read: 25 });
+    expect(report!.read).to.equal(report!.invalid + report!.failed + report!.synced);
+    expect(emu.stats().batchesAccepted).to.equal(1);
+  });
 });
