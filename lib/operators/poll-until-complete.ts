@@ -16,7 +16,7 @@ import { isLeft } from 'fp-ts/Either';
 import { SyncSubmission, type SyncRequest } from '../codecs';
 import { toIssues } from '../codecs/report';
 import { ApiError, ConnectionError, PollTimeoutError, TimeoutError, ValidationError, type Issue } from '../errors';
-import { isDurationMs, readOptions, shown } from '../pipelines/read-options';
+import { isDurationMs, readOptions, shown } from '../internal/read-options';
 import type { RequestOptions, VitableConnect } from '../types';
 
 // -------------------------------------------------------------------------------------

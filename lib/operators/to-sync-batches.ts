@@ -2,7 +2,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import type { MemberInput } from '../codecs';
 import { ValidationError } from '../errors';
 import { memberBytes } from '../internal/json-bytes';
-import { shown } from '../pipelines/read-options';
+import { shown } from '../internal/read-options';
 import { oversizeMessage, resolveBatchOptions, type ToSyncBatchesOptions } from '../pipelines/resolve-batch-options';
 import { SyncBatcher } from '../internal/sync-batcher';
 

@@ -1,5 +1,5 @@
 import { ValidationError, type Issue } from '../errors';
-import { isPositiveInteger, readOptions, shown } from './read-options';
+import { isPositiveInteger, readOptions, shown } from '../internal/read-options';
 import { ENVELOPE_BYTES } from '../internal/sync-batcher';
 
 // -------------------------------------------------------------------------------------

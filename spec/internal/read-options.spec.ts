@@ -6,7 +6,7 @@ import {
   MAX_TIMER_MS,
   readOptions,
   shown,
-} from '../../lib/pipelines/read-options';
+} from '../../lib/internal/read-options';
 
 describe('readOptions', () => {
   it('reads each named key that is not undefined, once, and ignores the others', () => {

@@ -33,7 +33,7 @@ const describe = (e: unknown): string => {
  * not given).
  *
  * @example
- * // internal (lib/pipelines/read-options.ts)
+ * // internal (lib/internal/read-options.ts)
  * readOptions({ get factor() { throw new Error('no') } }, ['factor']).issues;
  * // [{ path: 'factor', message: 'could not be read: no' }]
  *
@@ -66,7 +66,7 @@ export const readOptions = <K extends string>(
  * True for a finite number of ms from `min` to {@link MAX_TIMER_MS}.
  *
  * @example
- * // internal (lib/pipelines/read-options.ts)
+ * // internal (lib/internal/read-options.ts)
  * isDurationMs(2 ** 31, 0); // false
  *
  * @internal
@@ -78,7 +78,7 @@ export const isDurationMs = (n: unknown, min: number): n is number =>
  * True for a finite integer above 0.
  *
  * @example
- * // internal (lib/pipelines/read-options.ts)
+ * // internal (lib/internal/read-options.ts)
  * isPositiveInteger(3); // true
  * isPositiveInteger(1.5); // false
  *
@@ -90,7 +90,7 @@ export const isPositiveInteger = (n: unknown): n is number => typeof n === 'numb
  * A value for an issue message, never throwing (a Proxy or a BigInt prints too).
  *
  * @example
- * // internal (lib/pipelines/read-options.ts)
+ * // internal (lib/internal/read-options.ts)
  * shown(Symbol('x')); // 'Symbol(x)'
  *
  * @internal
