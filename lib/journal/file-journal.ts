@@ -128,7 +128,10 @@ export const fileJournal = (file: string, options: FileJournalOptions = {}): Fil
         if (DSYNC === 0) await h.datasync();
         for (const q of batch) q.settle();
       } catch (e) {
+        // the next append opens the file again; this handle is closed, not left to the garbage collector
+        const failed = handle;
         handle = undefined;
+        await failed?.then((h) => h.close()).catch(() => undefined);
         const error = new JournalError(`cannot append to ${file}: ${e instanceof Error ? e.message : String(e)}`, {
           cause: e,
         });

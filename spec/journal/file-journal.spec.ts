@@ -153,13 +153,18 @@ describe('fileJournal', () => {
     expect(readFileSync(file, 'utf8')).to.equal('{"n":1}\n');
   });
 
-  it('rejects the appends of a round whose write fails, with a JournalError', async () => {
+  it('rejects the appends of a round whose write fails, with a JournalError, and closes the file it could not write', async () => {
     const { fs } = spyFs();
+    let closed = 0;
     const failing: JournalFs = {
       ...fs,
       open: async (p, flags) => {
         const h = await fs.open(p, flags);
-        return { ...h, write: () => Promise.reject(new Error('ENOSPC: no space left on device')), datasync: h.datasync, sync: h.sync, close: h.close };
+        const close = async (): Promise<void> => {
+          if (p.endsWith('.journal')) closed++; // not the directory, opened to sync a new file's entry
+          await h.close();
+        };
+        return { ...h, write: () => Promise.reject(new Error('ENOSPC: no space left on device')), datasync: h.datasync, sync: h.sync, close };
       },
     };
     const j = fileJournal(join(dir, 'f.journal'), { fs: failing });
@@ -169,6 +174,8 @@ describe('fileJournal', () => {
     );
     expect(error).to.be.instanceOf(JournalError);
     expect((error as JournalError).message).to.contain('ENOSPC');
+    expect(closed, 'the handle that failed is closed at once').to.equal(1);
     await j.close();
+    expect(closed).to.equal(1);
   });
 });
