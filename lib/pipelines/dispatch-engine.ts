@@ -45,6 +45,8 @@ export interface DispatchHandlers {
   failed(batch: SentBatch, failure: BatchFailure): void;
   /** The batch left the engine: there may be room for another. */
   settled(batch: SentBatch): void;
+  /** The batch's `beforeSubmit` finished and it is being submitted: there may be room for another. */
+  prepared?(batch: SentBatch): void;
 }
 
 /** What the engine works with. @internal */
@@ -97,6 +99,8 @@ export interface DispatchSettings {
  */
 export class DispatchEngine {
   private running = 0;
+  /** Batches started whose write-ahead (`beforeSubmit`) has not finished: not yet submitted. */
+  private preparing = 0;
   private readonly subscriptions = new Subscription();
 
   constructor(
@@ -110,16 +114,16 @@ export class DispatchEngine {
   }
 
   /**
-   * True while fewer batches are in flight than the limit allows. A batch
-   * whose write-ahead record (`beforeSubmit`) is being written is in flight:
-   * it holds its place of the limit, and the sync reads on meanwhile, so the
-   * next batch is filled while the record reaches the disk instead of after
-   * it (the records of batches closed meanwhile are written together). So
-   * the members held stay within the limit times `maxMembers`, plus the
-   * batch being filled.
+   * True while fewer batches are submitted (or being submitted) than the
+   * limit allows, and no batch is waiting for its `beforeSubmit`: a batch
+   * whose write-ahead record is being written is not submitted yet, so it does
+   * not hold a place of the limit (the submits keep the server busy
+   * meanwhile), and there is at most one such batch, in place of the batch
+   * being filled. So the members held stay within the limit times
+   * `maxMembers` plus one batch.
    */
   hasRoom(): boolean {
-    return this.running < this.settings.limit.current;
+    return this.running - this.preparing < this.settings.limit.current && this.preparing === 0;
   }
 
   /** Starts one batch (see {@link BatchStart}); its outcome comes to the handlers. */
@@ -206,8 +210,20 @@ export class DispatchEngine {
       );
     }).pipe(retry(again));
     if (!beforeSubmit) return send;
-    // the write-ahead: the batch is submitted once its record is durable (it holds its place meanwhile: see hasRoom)
-    const prepared = defer(() => from(beforeSubmit(batch, key)).pipe(ignoreElements()));
+    // the write-ahead: the batch waits for it outside the limit (see hasRoom)
+    const prepared = defer(() => {
+      this.preparing++;
+      let waiting = true;
+      const done = (): void => {
+        if (!waiting) return;
+        waiting = false;
+        this.preparing--;
+      };
+      return from(beforeSubmit(batch, key)).pipe(
+        ignoreElements(),
+        tap({ complete: () => (done(), this.handlers.prepared?.(batch)), error: done, finalize: done }),
+      );
+    });
     return concat(prepared, send);
   }
 

@@ -170,6 +170,7 @@ export const syncRoster = (
           progress();
           pump();
         },
+        prepared: () => pump(), // its write-ahead record is durable: room for the next batch's
       },
     );
     /** A journal error found while a batch was being closed: acted on once the batcher returns. */

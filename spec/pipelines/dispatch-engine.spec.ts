@@ -31,6 +31,7 @@ const setup = (
   limit: ConcurrencyLimit = fixedConcurrency(2),
   extra: {
     readonly onSettled?: () => void;
+    readonly onPrepared?: () => void;
     readonly beforeSubmit?: () => Observable<unknown>;
   } = {},
 ) => {
@@ -64,6 +65,10 @@ const setup = (
     settled: (b) => {
       log.push(`${at()} settled ${b.seq}`);
       extra.onSettled?.();
+    },
+    prepared: (b) => {
+      log.push(`${at()} prepared ${b.seq}`);
+      extra.onPrepared?.();
     },
   };
   const engine = new DispatchEngine(
@@ -124,11 +129,11 @@ describe('DispatchEngine', () => {
       expectSubscriptions(hook.subscriptions).toBe('^-!');
       expectSubscriptions(s[0]!.subscriptions).toBe('--^-!');
       expect(built.options).to.deep.equal([{ idempotencyKey: 'key-0' }]);
-      expect(built.log).to.deep.equal(['3 submitted 0 r0', '3 completed 0 r0', '3 settled 0']);
+      expect(built.log).to.deep.equal(['2 prepared 0', '3 submitted 0 r0', '3 completed 0 r0', '3 settled 0']);
     });
   });
 
-  it('a batch waiting for its beforeSubmit holds its place of the limit, and the next batch starts meanwhile', () => {
+  it('a batch waiting for its beforeSubmit holds no place of the limit, and only one batch waits at a time', () => {
     scheduler.run(({ cold, expectSubscriptions, flush }) => {
       // each write-ahead takes 2 frames; each submit is accepted after 1 and polled for 10
       const hooks = [0, 1, 2].map(() => cold('--(w|)', { w: 'written' }));
@@ -139,22 +144,16 @@ describe('DispatchEngine', () => {
       const drive = (): void => {
         while (built.engine.hasRoom() && queue.length > 0) built.engine.start(queue.shift()!, { kind: 'send', members });
       };
-      const built = setup(scheduler, s, p, fixedConcurrency(2), { beforeSubmit: () => hooks[h++]!, onSettled: drive });
-      built.engine.start(queue.shift()!, { kind: 'send', members });
-      expect(built.engine.hasRoom(), 'batch 0 is writing its record: the next one may start').to.equal(true);
+      const built = setup(scheduler, s, p, fixedConcurrency(2), { beforeSubmit: () => hooks[h++]!, onPrepared: drive, onSettled: drive });
       drive();
-      expect(built.engine.inFlight).to.equal(2);
-      expect(built.engine.hasRoom(), 'two batches in flight (the limit), one of them not yet submitted').to.equal(false);
+      expect(built.engine.hasRoom()).to.equal(false); // batch 0 is waiting for its record: the next one waits
       flush();
-      // both records written side by side, each batch submitted once its own is durable
       expectSubscriptions(hooks[0]!.subscriptions).toBe('^-!');
-      expectSubscriptions(hooks[1]!.subscriptions).toBe('^-!');
-      expectSubscriptions(s[0]!.subscriptions).toBe('--^-!');
-      expectSubscriptions(s[1]!.subscriptions).toBe('--^-!');
-      // the third waits for one to settle, then for its own record
+      expectSubscriptions(hooks[1]!.subscriptions).toBe('--^-!'); // as soon as batch 0's record is written
+      expectSubscriptions(s[1]!.subscriptions).toBe('----^-!');
+      // two batches submitted (the limit): the third waits for one to settle, then for its own record
       expectSubscriptions(hooks[2]!.subscriptions).toBe('-------------^-!');
-      expectSubscriptions(s[2]!.subscriptions).toBe('---------------^-!');
-      expect(built.log.slice(0, 2)).to.deep.equal(['3 submitted 0 r0', '3 submitted 1 r1']);
+      expect(built.log.slice(0, 4)).to.deep.equal(['2 prepared 0', '3 submitted 0 r0', '4 prepared 1', '5 submitted 1 r1']);
       expect(built.engine.inFlight).to.equal(0);
     });
   });

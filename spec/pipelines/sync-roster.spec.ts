@@ -16,7 +16,6 @@ import type {
 } from '../../lib/pipelines/sync-events';
 import type { MemberInput } from '../../lib/codecs';
 import type { VitableConnect } from '../../lib/types';
-import type { SyncJournal } from '../../lib/journal/sync-journal';
 import {
   asyncRoster,
   makeInvalidMember,
@@ -394,64 +393,6 @@ describe('syncRoster', () => {
     // a fast server: the limit grew past where it starts (4), and the read-ahead followed it, no further
     expect(server.maxOpen).to.be.above(4);
     expect(maxAhead).to.be.at.most(server.maxOpen * maxMembers + maxMembers);
-  });
-
-  it('with a journal, reads on while a batch’s write-ahead record is written, and the read-ahead stays within concurrency × maxMembers plus one batch', async () => {
-    const concurrency = 4;
-    const maxMembers = 50;
-    const total = 5_000;
-    const server = createFakeServer({ keepPayloads: false, pollsUntilDone: 1 });
-    let read = 0;
-    let settled = 0;
-    let maxAhead = 0;
-    let writing = 0; // `sending` records appended and not yet durable
-    let readWhileWriting = 0;
-    const rows: unknown[] = [];
-    // a slow disk: each record is durable a macrotask after it was appended
-    const journal: SyncJournal = {
-      load: async () => [],
-      append: (record) => {
-        const sending = (record as { type?: string }).type === 'sending';
-        if (sending) writing++;
-        rows.push(record);
-        return new Promise<void>((resolve) =>
-          setImmediate(() => {
-            if (sending) writing--;
-            resolve();
-          }),
-        );
-      },
-    };
-    const base = makeMember(0);
-    async function* source(): AsyncGenerator<unknown> {
-      for (let i = 0; i < total; i++) {
-        if (writing > 0) readWhileWriting++;
-        const ahead = read - settled;
-        if (ahead > maxAhead) maxAhead = ahead;
-        read++;
-        yield { ...base, reference_id: `EMP-${i}` };
-      }
-    }
-    let report: SyncReport | undefined;
-    await new Promise<void>((resolve, reject) =>
-      syncRoster(server.client, 'grp_1', source(), { ...FAST, concurrency, maxMembers, journal }).subscribe({
-        next: (e) => {
-          if (e.type === 'completed') settled += e.size;
-          else if (e.type === 'failed') settled += e.referenceIds.length;
-          else if (e.type === 'done') report = e.report;
-          const ahead = read - settled;
-          if (ahead > maxAhead) maxAhead = ahead;
-        },
-        error: reject,
-        complete: resolve,
-      }),
-    );
-    expect(report).to.include({ read: total, synced: total, invalid: 0, failed: 0 });
-    expect(rows.filter((r) => (r as { type?: string }).type === 'sending')).to.have.length(total / maxMembers);
-    // the next batch was filled while a record reached the disk, not after it
-    expect(readWhileWriting).to.be.above(total / 10);
-    expect(maxAhead).to.be.at.most(concurrency * maxMembers + maxMembers);
-    expect(server.maxOpen).to.equal(concurrency);
   });
 
   describe('hostile input', () => {
