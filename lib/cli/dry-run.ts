@@ -1,6 +1,6 @@
 import { formatIssues, type Issue } from '../errors';
 import { Admission } from '../pipelines/admission';
-import { DEFAULT_MAX_BYTES } from '../pipelines/resolve-batch-options';
+import { DEFAULT_MAX_BYTES } from '../operators/resolve-batch-options';
 import type { MemberFailure } from '../pipelines/sync-events';
 import type { RosterRecord } from './roster/roster-record';
 

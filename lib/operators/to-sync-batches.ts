@@ -3,10 +3,10 @@ import type { MemberInput } from '../codecs';
 import { ValidationError } from '../errors';
 import { memberBytes } from '../internal/json-bytes';
 import { shown } from '../internal/read-options';
-import { oversizeMessage, resolveBatchOptions, type ToSyncBatchesOptions } from '../pipelines/resolve-batch-options';
+import { oversizeMessage, resolveBatchOptions, type ToSyncBatchesOptions } from './resolve-batch-options';
 import { SyncBatcher } from '../internal/sync-batcher';
 
-export type { ToSyncBatchesOptions } from '../pipelines/resolve-batch-options';
+export type { ToSyncBatchesOptions } from './resolve-batch-options';
 
 // -------------------------------------------------------------------------------------
 // utils

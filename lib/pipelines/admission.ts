@@ -3,7 +3,7 @@ import { MemberInput, toIssues } from '../codecs';
 import type { Issue } from '../errors';
 import { MemberMeasure } from './member-measure';
 import { shown } from '../internal/read-options';
-import { oversizeMessage } from './resolve-batch-options';
+import { oversizeMessage } from '../operators/resolve-batch-options';
 import { ReferenceIdSet } from '../internal/reference-id-set';
 import { ENVELOPE_BYTES } from '../internal/sync-batcher';
 

@@ -7,7 +7,7 @@ import type { VitableConnect } from '../types';
 import { fixedPoller, learnedPoller, type BatchPoller } from './batch-poller';
 import { adaptiveConcurrency, fixedConcurrency, type ConcurrencyLimit } from './concurrency-limit';
 import { isPositiveInteger, readOptions, shown } from '../internal/read-options';
-import { checkBatchOptions, type ToSyncBatchesOptions } from './resolve-batch-options';
+import { checkBatchOptions, type ToSyncBatchesOptions } from '../operators/resolve-batch-options';
 import { rosterReader, type RosterReader } from './roster-source';
 
 // -------------------------------------------------------------------------------------

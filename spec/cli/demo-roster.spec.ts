@@ -5,7 +5,7 @@ import { asapScheduler, lastValueFrom } from 'rxjs';
 import { checkDemoReport, demoRoster, type PlantedProblem } from '../../lib/cli/demo-roster';
 import { MemberInput } from '../../lib/codecs';
 import { Admission } from '../../lib/pipelines/admission';
-import { DEFAULT_MAX_BYTES } from '../../lib/pipelines/resolve-batch-options';
+import { DEFAULT_MAX_BYTES } from '../../lib/operators/resolve-batch-options';
 import type { DoneEvent, SyncReport } from '../../lib/pipelines/sync-events';
 import { syncRoster } from '../../lib/pipelines/sync-roster';
 import { useCliEmulator } from './cli-emulator';

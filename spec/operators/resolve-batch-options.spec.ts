@@ -8,7 +8,7 @@ import {
   MAX_MEMBERS,
   oversizeMessage,
   resolveBatchOptions,
-} from '../../lib/pipelines/resolve-batch-options';
+} from '../../lib/operators/resolve-batch-options';
 
 // `{"members":[]}`: the bytes of a batch before its first member
 const ENVELOPE = 14;

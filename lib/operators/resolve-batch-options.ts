@@ -33,7 +33,7 @@ export const DEFAULT_MAX_BYTES = 1_000_000;
  * defaults and the issues found (an option that cannot be read is one).
  *
  * @example
- * // internal (lib/pipelines/resolve-batch-options.ts)
+ * // internal (lib/operators/resolve-batch-options.ts)
  * checkBatchOptions({ maxMembers: 2000 }).issues; // [{ path: 'maxMembers', message: 'must be an integer from 1 to 1000, got 2000' }]
  *
  * @internal
@@ -59,7 +59,7 @@ export const checkBatchOptions = (
  * {@link ValidationError} naming each one.
  *
  * @example
- * // internal (lib/pipelines/resolve-batch-options.ts)
+ * // internal (lib/operators/resolve-batch-options.ts)
  * resolveBatchOptions({ maxMembers: 100 }); // { maxMembers: 100, maxBytes: 1000000 }
  *
  * @internal
@@ -77,7 +77,7 @@ export const resolveBatchOptions = (
  * The message of the issue reported for a member over `maxBytes`.
  *
  * @example
- * // internal (lib/pipelines/resolve-batch-options.ts)
+ * // internal (lib/operators/resolve-batch-options.ts)
  * oversizeMessage(2000, 1000); // 'is 2014 bytes as a batch of its own, over maxBytes 1000'
  *
  * @internal
