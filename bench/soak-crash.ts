@@ -24,24 +24,17 @@ import { lastValueFrom } from 'rxjs';
 import { createClient, fileJournal, syncRoster } from '../lib';
 import type { ResumedEvent, SyncReport } from '../lib';
 import { startEmulator } from '../lib/emulator';
-import type { FaultOptions, StoredMember } from '../lib/emulator';
+import type { StoredMember } from '../lib/emulator';
 import { mulberry32 } from '../lib/internal/mulberry32';
 import { say } from './harness';
-import { expectedMember, referenceId, soakKind, soakMembers, soakPlan } from './members';
+import { expectedMember, soakMembers, soakPlan } from './members';
+import { Invariants, memberDifference, SOAK_FAULTS, soakTruth } from './soak-checks';
 
 const SIZE = Number(process.env.SOAK_MEMBERS ?? '') || 200_000;
 const CRASHES = Number(process.env.SOAK_CRASHES ?? '') || 5;
 const SEED = Number(process.env.SOAK_SEED ?? '') || 20261202;
 const MAX_MEMBERS = 1000;
-const FAULTS: FaultOptions = {
-  seed: 20260115,
-  errorRate: 0.1,
-  dropRate: 0.05,
-  rateLimitRate: 0.05,
-  retryAfterMs: 100,
-  latencyMs: 2,
-  latencyJitterMs: 30,
-};
+const FAULTS = SOAK_FAULTS;
 const RATE_LIMIT = { requestsPerSecond: 200, burst: 50 };
 const PROCESSING_DELAY_MS = 100;
 const POLL = { initialDelayMs: 100, factor: 2, maxDelayMs: 1000 };
@@ -118,28 +111,6 @@ const runChild = (
 // the parent
 // -------------------------------------------------------------------------------------
 
-interface Invariant {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly detail: string;
-}
-
-const fields = (m: StoredMember | ReturnType<typeof expectedMember>): string =>
-  JSON.stringify([
-    m.reference_id,
-    m.first_name,
-    m.last_name,
-    m.date_of_birth,
-    m.phone,
-    m.plan_id,
-    m.email ?? null,
-    m.address.address_line_1,
-    m.address.address_line_2 ?? null,
-    m.address.city,
-    m.address.state,
-    m.address.zipcode,
-  ]);
-
 const main = async (): Promise<number> => {
   const t0 = performance.now();
   const random = mulberry32(SEED);
@@ -188,18 +159,10 @@ const main = async (): Promise<number> => {
     const records = (await fileJournal(input.journal).load()).length;
 
     // ---- ground truth ---------------------------------------------------------------
-    const expectedInvalid = new Set<number>();
-    const sent = new Map<string, number>();
-    const unknownPlan = new Set<string>();
-    for (let i = 0; i < SIZE; i++) {
-      const kind = soakKind(i);
-      if (kind === 'invalid' || kind === 'duplicate') expectedInvalid.add(i);
-      else sent.set(referenceId(i), i);
-      if (kind === 'unknown-plan') unknownPlan.add(referenceId(i));
-    }
+    const { expectedInvalid, sent, unknownPlan } = soakTruth(SIZE);
 
-    const invariants: Invariant[] = [];
-    const check = (name: string, ok: boolean, detail: string): void => void invariants.push({ name, ok, detail });
+    const invariants = new Invariants();
+    const check = invariants.check.bind(invariants);
     check('killed at every crash moment', runs.filter((x) => x.killed).length === CRASHES, `${runs.filter((x) => x.killed).length} of ${CRASHES} runs killed`);
     check(
       'read === invalid + failed + synced over the whole roster',
@@ -238,7 +201,7 @@ const main = async (): Promise<number> => {
     const mismatched = synced.filter((ref) => {
       const m = stored.get(ref);
       const i = sent.get(ref)!;
-      return m !== undefined && fields(m) !== fields(expectedMember(i, soakPlan(i, emu.planIds)));
+      return m !== undefined && memberDifference(m, expectedMember(i, soakPlan(i, emu.planIds))) !== undefined;
     });
     check(
       "the emulator's group equals the valid input",
@@ -268,10 +231,8 @@ const main = async (): Promise<number> => {
         `${stats.batchesProcessed - batches} batches processed more than once by the server.`,
     );
     console.log(`Journal: ${journalBytes.toLocaleString('en-US')} bytes, ${records} records for ${batches} batches: ${Math.round(journalBytes / batches)} bytes a batch.`);
-    const passed = invariants.every((i) => i.ok);
-    for (const i of invariants) console.log(`${i.ok ? 'ok  ' : 'FAIL'} ${i.name}: ${i.detail}`);
-    console.log(`${passed ? 'All invariants held' : 'AN INVARIANT FAILED'}; elapsed ${elapsedS.toFixed(1)} s.`);
-    return passed ? 0 : 1;
+    invariants.print(elapsedS);
+    return invariants.passed ? 0 : 1;
   } finally {
     await emu.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -22,58 +22,23 @@ import * as path from 'node:path';
 import { lastValueFrom } from 'rxjs';
 import { createClient, syncRoster } from '../lib';
 import type { FailedEvent, RetryReason, SyncReport } from '../lib';
-import type { EmulatorStats, FaultOptions, RateLimitOptions, StoredMember } from '../lib/emulator';
+import type { EmulatorStats, RateLimitOptions, StoredMember } from '../lib/emulator';
 import { startEmulatorProcess } from './child';
-import { expectedMember, referenceId, soakKind, soakMembers, soakPlan } from './members';
-import type { ExpectedMember } from './members';
+import { say } from './harness';
+import { expectedMember, soakMembers, soakPlan } from './members';
 import { machineInfo, renderDocs, repoRoot, writeJson } from './report';
 import type { SoakFile } from './report';
-import { say } from './harness';
+import { Invariants, memberDifference, SOAK_FAULTS, soakTruth } from './soak-checks';
 
 const SIZE = Number(process.env.SOAK_MEMBERS ?? '') || 200_000;
 const MAX_MEMBERS = 1000;
 const RATE_LIMIT: RateLimitOptions = { requestsPerSecond: 20, burst: 10 };
-const FAULTS: FaultOptions = {
-  seed: 20260115,
-  errorRate: 0.1,
-  dropRate: 0.05,
-  rateLimitRate: 0.05,
-  retryAfterMs: 100,
-  latencyMs: 2,
-  latencyJitterMs: 30,
-};
+const FAULTS = SOAK_FAULTS;
 const PROCESSING_DELAY_MS = 100;
 const MAX_RETRIES = Number(process.env.SOAK_MAX_RETRIES ?? '') || 8;
 /** Overrides (`SOAK_MEMBERS`, `SOAK_MAX_RETRIES`) are for trying the checks out; their results are not recorded. */
 const OVERRIDDEN = process.env.SOAK_MEMBERS !== undefined || process.env.SOAK_MAX_RETRIES !== undefined;
 const TIME_LIMIT_S = 600;
-
-interface Invariant {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly detail: string;
-}
-
-const sameMember = (stored: StoredMember, expected: ExpectedMember): string | undefined => {
-  const pick = (m: ExpectedMember | StoredMember) =>
-    JSON.stringify([
-      m.reference_id,
-      m.first_name,
-      m.last_name,
-      m.date_of_birth,
-      m.phone,
-      m.plan_id,
-      m.email ?? null,
-      m.address.address_line_1,
-      m.address.address_line_2 ?? null,
-      m.address.city,
-      m.address.state,
-      m.address.zipcode,
-    ]);
-  const a = pick(stored);
-  const b = pick(expected);
-  return a === b ? undefined : `stored ${a}, expected ${b}`;
-};
 
 const main = async (): Promise<number> => {
   const started = new Date();
@@ -150,21 +115,11 @@ const main = async (): Promise<number> => {
     const stats = (await emu.stats()) as EmulatorStats;
 
     // ---- ground truth ---------------------------------------------------------------
-    const expectedInvalid = new Set<number>();
-    const sent = new Map<string, number>(); // reference_id → index of the occurrence that is sent
-    const unknownPlan = new Set<string>();
-    for (let i = 0; i < SIZE; i++) {
-      const kind = soakKind(i);
-      if (kind === 'invalid' || kind === 'duplicate') expectedInvalid.add(i);
-      else sent.set(referenceId(i), i);
-      if (kind === 'unknown-plan') unknownPlan.add(referenceId(i));
-    }
+    const { expectedInvalid, sent, unknownPlan } = soakTruth(SIZE);
 
     // ---- accounting -------------------------------------------------------------------
-    const invariants: Invariant[] = [];
-    const check = (name: string, ok: boolean, detail: string): void => {
-      invariants.push({ name, ok, detail });
-    };
+    const invariants = new Invariants();
+    const check = invariants.check.bind(invariants);
     check(
       'read === invalid + failed + synced',
       r.read === SIZE && r.read === r.invalid + r.failed + r.synced,
@@ -231,7 +186,7 @@ const main = async (): Promise<number> => {
       const m = stored.get(ref);
       const i = sent.get(ref);
       if (m === undefined || i === undefined) continue;
-      const problem = sameMember(m, expectedMember(i, soakPlan(i, emu.planIds)));
+      const problem = memberDifference(m, expectedMember(i, soakPlan(i, emu.planIds)));
       if (problem !== undefined) mismatched.push(`${ref}: ${problem}`);
     }
     let processedAnyway = 0;
@@ -269,7 +224,7 @@ const main = async (): Promise<number> => {
     check('finished within 10 minutes', elapsedS < TIME_LIMIT_S, `${elapsedS.toFixed(1)} s`);
 
     // ---- output -------------------------------------------------------------------
-    const passed = invariants.every((i) => i.ok);
+    const passed = invariants.passed;
     const out: SoakFile = {
       startedAt: started.toISOString(),
       durationS: elapsedS,
@@ -311,7 +266,7 @@ const main = async (): Promise<number> => {
         'members in group': stored.size,
       },
       retries: retries as Record<string, number>,
-      invariants,
+      invariants: invariants.list,
       passed,
     };
     const { failures, requestIds, ...summary } = r;
@@ -319,8 +274,7 @@ const main = async (): Promise<number> => {
     if (failedBatches.length > 0)
       console.log('Failed batches:', failedBatches.map((b) => `${b.referenceIds.length} members: ${b.error._tag} ${b.error.message}`));
     console.log('Emulator:', JSON.stringify(out.emulator), '\nRetries:', JSON.stringify(retries));
-    for (const i of invariants) console.log(`${i.ok ? 'ok  ' : 'FAIL'} ${i.name}: ${i.detail}`);
-    console.log(`${passed ? 'All invariants held' : 'AN INVARIANT FAILED'}; elapsed ${elapsedS.toFixed(1)} s.`);
+    invariants.print(elapsedS);
     if (!OVERRIDDEN) {
       writeJson(path.join(repoRoot(), 'bench', 'soak-results.json'), out);
       renderDocs();
