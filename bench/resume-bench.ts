@@ -19,16 +19,14 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import axios from 'axios';
 import { lastValueFrom, of } from 'rxjs';
-import { fileJournal, syncRoster, type Group, type SyncReport, type VitableConnect } from '../lib';
-import { runWorker, startEmulatorProcess } from './child';
+import { fileJournal, syncRoster, type SyncReport, type VitableConnect } from '../lib';
+import { runWorker } from './child';
 import { figure, median, rotate, say } from './harness';
 import type { BenchMode, BenchResult } from './harness';
 import { validMembers } from './members';
-import { ROSTER_SETTINGS } from './roster-bench';
+import { ROSTER_SETTINGS, syncOnce } from './roster-bench';
 import type { ResumeWorkerInput, ResumeWorkerOutput } from './resume-worker';
-import type { RosterWorkerInput, RosterWorkerOutput } from './roster-worker';
 
 const PLANS = ['pln_demo_basic'];
 const GROUP = 'grp_resume_bench';
@@ -102,32 +100,6 @@ const resumeCost = async (size: number, runs: number) => {
   }
 };
 
-/** One normal sync against a fresh emulator process, with or without a journal. */
-const syncOnce = async (size: number, journal: string | undefined): Promise<RosterWorkerOutput> => {
-  const emu = await startEmulatorProcess({ processingDelayMs: 0, maxMembersPerSync: ROSTER_SETTINGS.maxMembers });
-  try {
-    const res = await axios.post<{ data: Group }>(
-      `${emu.url}/v1/groups`,
-      { name: `Journal ${size}`, external_reference_id: `journal-${size}` },
-      { headers: { Authorization: `Bearer ${emu.apiKey}` } },
-    );
-    const input: RosterWorkerInput = {
-      url: emu.url,
-      apiKey: emu.apiKey,
-      groupId: res.data.data.id,
-      planIds: emu.planIds,
-      size,
-      ...ROSTER_SETTINGS,
-      ...(journal !== undefined ? { journal } : {}),
-    };
-    const out = await runWorker<RosterWorkerOutput>('roster-worker', input);
-    if (out.synced !== size) throw new Error(`synced ${out.synced} of ${size}`);
-    return out;
-  } finally {
-    await emu.stop();
-  }
-};
-
 /** Part 2: a journal's effect on a normal run. */
 const journalOverhead = async (size: number, runs: number) => {
   const plain: number[] = [];
@@ -139,7 +111,8 @@ const journalOverhead = async (size: number, runs: number) => {
       const order = r % 2 === 0 ? [false, true] : [true, false];
       const ms: Record<string, number> = {};
       for (const withJournal of order) {
-        const out = await syncOnce(size, withJournal ? join(dir, 'sync.journal') : undefined);
+        const out = await syncOnce(size, withJournal ? { journal: join(dir, 'sync.journal') } : {});
+        if (out.synced !== size) throw new Error(`synced ${out.synced} of ${size}`);
         ms[String(withJournal)] = out.ms;
       }
       plain.push(ms['false']!);

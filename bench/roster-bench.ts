@@ -18,8 +18,14 @@ export const ROSTER_SETTINGS = {
   poll: { initialDelayMs: 5, factor: 2, maxDelayMs: 100 },
 } as const;
 
-/** Syncs `size` members once, in fresh emulator and client processes. */
-export const syncOnce = async (size: number, execArgv: ReadonlyArray<string> = []): Promise<RosterWorkerOutput> => {
+/**
+ * Syncs `size` members once, in fresh emulator and client processes; with
+ * `journal`, a path, the sync keeps a `fileJournal` there (benchmark 6).
+ */
+export const syncOnce = async (
+  size: number,
+  { execArgv = [], journal }: { readonly execArgv?: ReadonlyArray<string>; readonly journal?: string } = {},
+): Promise<RosterWorkerOutput> => {
   const emu = await startEmulatorProcess({ processingDelayMs: 0, maxMembersPerSync: ROSTER_SETTINGS.maxMembers });
   try {
     const res = await axios.post<{ data: Group }>(
@@ -34,6 +40,7 @@ export const syncOnce = async (size: number, execArgv: ReadonlyArray<string> = [
       planIds: emu.planIds,
       size,
       ...ROSTER_SETTINGS,
+      ...(journal !== undefined ? { journal } : {}),
     };
     const out = await runWorker<RosterWorkerOutput>('roster-worker', input, execArgv);
     const stored = await emu.memberCount(input.groupId);
