@@ -317,38 +317,50 @@ describe('syncRoster', () => {
     expect(reportOf(events)).to.include({ read: 600, synced: 600 });
   });
 
-  it('pulls the source lazily: the read-ahead stays within concurrency × maxMembers plus one batch', async () => {
-    const concurrency = 4;
-    const maxMembers = 50;
-    const total = 20_000;
-    const server = createFakeServer({ keepPayloads: false, pollsUntilDone: 1 });
+  /**
+   * Syncs `total` members from an AsyncIterable, and measures the read-ahead:
+   * the most members read but not yet settled (in a completed or failed batch,
+   * or invalid) at any moment.
+   */
+  const readAhead = async (
+    server: ReturnType<typeof createFakeServer>,
+    total: number,
+    options: SyncRosterOptions,
+  ): Promise<{ report: SyncReport | undefined; maxAhead: number }> => {
     let read = 0;
-    let settled = 0; // members of completed or failed batches, plus invalid ones
+    let settled = 0;
     let maxAhead = 0;
     const base = makeMember(0);
     async function* source(): AsyncGenerator<unknown> {
       for (let i = 0; i < total; i++) {
-        const ahead = read - settled;
-        if (ahead > maxAhead) maxAhead = ahead;
+        maxAhead = Math.max(maxAhead, read - settled);
         read++;
         yield { ...base, reference_id: `EMP-${i}` };
       }
     }
     let report: SyncReport | undefined;
     await new Promise<void>((resolve, reject) =>
-      syncRoster(server.client, 'grp_1', source(), { ...FAST, concurrency, maxMembers }).subscribe({
+      syncRoster(server.client, 'grp_1', source(), options).subscribe({
         next: (e) => {
           if (e.type === 'completed') settled += e.size;
           else if (e.type === 'failed') settled += e.referenceIds.length;
           else if (e.type === 'invalid') settled++;
           else if (e.type === 'done') report = e.report;
-          const ahead = read - settled;
-          if (ahead > maxAhead) maxAhead = ahead;
+          maxAhead = Math.max(maxAhead, read - settled);
         },
         error: reject,
         complete: resolve,
       }),
     );
+    return { report, maxAhead };
+  };
+
+  it('pulls the source lazily: the read-ahead stays within concurrency × maxMembers plus one batch', async () => {
+    const concurrency = 4;
+    const maxMembers = 50;
+    const total = 20_000;
+    const server = createFakeServer({ keepPayloads: false, pollsUntilDone: 1 });
+    const { report, maxAhead } = await readAhead(server, total, { ...FAST, concurrency, maxMembers });
     expect(report).to.include({ read: total, synced: total, invalid: 0, failed: 0 });
     expect(server.membersAccepted).to.equal(total);
     expect(maxAhead).to.be.at.most(concurrency * maxMembers + maxMembers);
@@ -361,33 +373,7 @@ describe('syncRoster', () => {
     const maxMembers = 50;
     const total = 20_000;
     const server = createFakeServer({ keepPayloads: false, pollsUntilDone: 1 });
-    let read = 0;
-    let settled = 0; // members of completed or failed batches, plus invalid ones
-    let maxAhead = 0;
-    const base = makeMember(0);
-    async function* source(): AsyncGenerator<unknown> {
-      for (let i = 0; i < total; i++) {
-        const ahead = read - settled;
-        if (ahead > maxAhead) maxAhead = ahead;
-        read++;
-        yield { ...base, reference_id: `EMP-${i}` };
-      }
-    }
-    let report: SyncReport | undefined;
-    await new Promise<void>((resolve, reject) =>
-      syncRoster(server.client, 'grp_1', source(), { ...FAST, maxMembers }).subscribe({
-        next: (e) => {
-          if (e.type === 'completed') settled += e.size;
-          else if (e.type === 'failed') settled += e.referenceIds.length;
-          else if (e.type === 'invalid') settled++;
-          else if (e.type === 'done') report = e.report;
-          const ahead = read - settled;
-          if (ahead > maxAhead) maxAhead = ahead;
-        },
-        error: reject,
-        complete: resolve,
-      }),
-    );
+    const { report, maxAhead } = await readAhead(server, total, { ...FAST, maxMembers });
     expect(report).to.include({ read: total, synced: total, invalid: 0, failed: 0 });
     expect(server.membersAccepted).to.equal(total);
     // a fast server: the limit grew past where it starts (4), and the read-ahead followed it, no further
