@@ -5,6 +5,18 @@ import type { SyncEvent } from '../../lib/pipelines/sync-events';
 
 const STARTED = '2026-01-01T00:00:00.000Z';
 
+/** A progress event while 4 members are submitted and in flight, `read` read so far. */
+const progress = (read: number): SyncEvent => ({
+  type: 'progress',
+  read,
+  invalid: 0,
+  submitted: 4,
+  synced: 0,
+  failed: 0,
+  inFlight: 4,
+  membersPerSecond: 0,
+});
+
 const completed = (
   requestId: string,
   size: number,
@@ -104,26 +116,8 @@ describe('reportTracker', () => {
     const tracker = reportTracker('grp_1', STARTED);
     tracker.event({ type: 'submitted', requestId: 'grpmsr_1', size: 4 });
     expect(tracker.report(0).read).to.equal(4);
-    tracker.event({
-      type: 'progress',
-      read: 10,
-      invalid: 0,
-      submitted: 4,
-      synced: 0,
-      failed: 0,
-      inFlight: 4,
-      membersPerSecond: 0,
-    });
-    tracker.event({
-      type: 'progress',
-      read: 7,
-      invalid: 0,
-      submitted: 4,
-      synced: 0,
-      failed: 0,
-      inFlight: 4,
-      membersPerSecond: 0,
-    });
+    tracker.event(progress(10));
+    tracker.event(progress(7));
     expect(tracker.report(0).read).to.equal(10);
   });
 
@@ -139,16 +133,7 @@ describe('interrupted', () => {
   it('marks the report interrupted and counts as unfinished what was read but neither invalid, failed nor synced', () => {
     const tracker = reportTracker('grp_1', STARTED);
     tracker.event({ type: 'submitted', requestId: 'grpmsr_1', size: 4 });
-    tracker.event({
-      type: 'progress',
-      read: 10,
-      invalid: 0,
-      submitted: 4,
-      synced: 0,
-      failed: 0,
-      inFlight: 4,
-      membersPerSecond: 0,
-    });
+    tracker.event(progress(10));
     const partial = interrupted(tracker.report(100));
     expect(partial).to.deep.include({
       interrupted: true,
