@@ -65,10 +65,12 @@ export interface HttpDeps {
 /** The HTTP layer of one client. @internal */
 export interface Http {
   /**
-   * A cold Observable of one endpoint call. `options` are read and checked
-   * now, once; `build` on subscription (a `ValidationError` listing every
-   * issue of both, nothing sent); a POST gets its `Idempotency-Key` now,
-   * once, reused by every retry and re-subscription.
+   * A cold Observable of one endpoint call. `options` and `build` (the
+   * arguments, a body included) are read and checked now, once: every
+   * subscription sends what was checked then, and a failure errors each
+   * subscription with a `ValidationError` listing every issue of both,
+   * nothing sent. A POST gets its `Idempotency-Key` now, once, reused by
+   * every retry and re-subscription (always with the same body).
    */
   request<A>(
     method: HttpMethod,
@@ -152,8 +154,11 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
     options: unknown,
     build: () => Validation<Endpoint<A>>,
   ): Observable<A> => {
-    // the options are read once, now, whatever happens on subscription
+    // the options and the arguments (a body included) are read once, now: every subscription
+    // sends what was checked here, under the same Idempotency-Key, whatever the caller's
+    // objects hold by then; a failure errors each subscription, and nothing is sent
     const checkedOptions = readSafely('options', () => requestOptions(options));
+    const checked = validateAll({ options: checkedOptions, endpoint: readSafely('arguments', build) });
     const idempotencyKey =
       method === 'POST'
         ? ((E.isRight(checkedOptions) ? checkedOptions.right.idempotencyKey : undefined) ??
@@ -165,7 +170,7 @@ export const makeHttp = (config: HttpConfig, deps: HttpDeps): Http => {
           throwError(() => new ValidationError(context, issues)),
         (v: { options: CheckedRequestOptions; endpoint: Endpoint<A> }) =>
           execute(prepare(method, v.endpoint, v.options, idempotencyKey)),
-      )(validateAll({ options: checkedOptions, endpoint: readSafely('arguments', build) })),
+      )(checked),
     );
   };
 

@@ -60,7 +60,8 @@ const listAllParams = (params: unknown): Validation<{ limit: number; prefetch: n
 
 /**
  * `client.groups`: one-line endpoint methods over the HTTP layer. Every method
- * returns a cold Observable; its arguments are checked on subscription.
+ * returns a cold Observable; its arguments are read and checked once, when it is
+ * called (bad ones error each subscription, and nothing is sent).
  *
  * @example
  * import { createClient } from 'vitable-connect-rx';
@@ -78,21 +79,24 @@ export const makeGroups = (http: Http): GroupsResource => {
 
   return {
     list,
-    listAll: (params, options) =>
-      defer(() =>
+    listAll: (params, options) => {
+      // read once, now (as every other method's arguments): each subscription walks with what was checked here
+      const checked = validateAll({
+        params: readSafely('params', () => listAllParams(params)),
+        options: readSafely('options', () => requestOptions(options)),
+      });
+      return defer(() =>
         pipe(
-          validateAll({
-            params: readSafely('params', () => listAllParams(params)),
-            options: readSafely('options', () => requestOptions(options)),
-          }),
+          checked,
           E.matchW(
             (issues) => throwError(() => new ValidationError('groups.listAll', issues)),
-            // every page gets the options as checked (read once), not the caller's object again
-            ({ params: { limit, prefetch }, options: checked }) =>
-              autoPage((page) => list({ page, limit }, checked as RequestOptions), { prefetch }),
+            // every page gets the options as checked, not the caller's object again
+            ({ params: { limit, prefetch }, options: checkedOptions }) =>
+              autoPage((page) => list({ page, limit }, checkedOptions as RequestOptions), { prefetch }),
           ),
         ),
-      ),
+      );
+    },
     create: (body, options) =>
       http.request('POST', 'groups.create', options, () =>
         endpoint(groupsPath({}), GroupData, { body: decodeInput(GroupCreateParams, body, 'body') }),

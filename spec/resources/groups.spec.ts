@@ -107,6 +107,19 @@ describe('client.groups', () => {
       ]);
     });
 
+    it('reads its params once, when called: a second subscription walks with the same limit', async () => {
+      const seen = serve((path) => {
+        const url = new URL(path, API);
+        return [200, groupPage(Number(url.searchParams.get('page')), Number(url.searchParams.get('limit')), 4)];
+      });
+      const params = { limit: 2 };
+      const all$ = testClient().groups.listAll(params);
+      params.limit = 4; // the caller's object changes after the call
+      await lastValueFrom(all$.pipe(toArray()));
+      await lastValueFrom(all$.pipe(toArray()));
+      expect(seen.map((s) => new URL(s.path, API).searchParams.get('limit'))).to.deep.equal(['2', '2', '2', '2']);
+    });
+
     it('makes at most 2 requests for take(5) over 3 pages of 100 (here: 1)', async () => {
       const seen = serve((path) => [
         200,

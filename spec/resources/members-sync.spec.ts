@@ -74,6 +74,32 @@ describe('client.members.sync', () => {
       expect(seen[0]!.body).to.deep.equal({ members: [normalised(1), normalised(2)] });
     });
 
+    it('reads the body once, when called: every subscription sends the same members under the same key', async () => {
+      const seen = serve(202, { data: submission });
+      const first = member(1);
+      const submit$ = testClient().members.sync.submit('grp_1', { members: [first] } as never);
+      first.phone = '(212) 555-0199'; // the caller's object changes after the call
+      await lastValueFrom(submit$);
+      await lastValueFrom(submit$);
+      expect(seen).to.have.length(2);
+      expect(seen.map((r) => r.headers['idempotency-key'])).to.satisfy(([a, b]: string[]) => a === b);
+      expect(seen.map((r) => (r.body as { members: { phone: string }[] }).members[0]!.phone)).to.deep.equal([
+        '4155550100',
+        '4155550100',
+      ]);
+    });
+
+    it('checks the body when called, and errors every subscription with it, sending nothing', async () => {
+      const seen = serve(202, { data: submission });
+      const bad = { ...member(1), phone: 'none' };
+      const submit$ = testClient().members.sync.submit('grp_1', { members: [bad] } as never);
+      bad.phone = '4155550100'; // too late: the body was checked when submit was called
+      expect(issuesOf(collect(submit$).error).map((i) => i.path)).to.deep.equal(['members[0].phone']);
+      expect(issuesOf(collect(submit$).error).map((i) => i.path)).to.deep.equal(['members[0].phone']);
+      await idle();
+      expect(seen).to.have.length(0);
+    });
+
     it('lists every issue of every member with its path, and sends nothing', async () => {
       const seen = serve(202, { data: submission });
       const members = [
