@@ -80,19 +80,21 @@ export class SyncLedger {
     return this.counts.read++;
   }
 
-  /** A member rejected before sending. */
+  /** A member rejected before sending (its id and issues redacted: a member may carry the API key too). */
   reject(index: number, referenceId: string | undefined, issues: ReadonlyArray<Issue>): InvalidEvent {
     this.counts.invalid++;
-    const ref = referenceId !== undefined ? { reference_id: referenceId } : {};
-    this.failures.push({ ...ref, index, stage: 'validation', reason: formatIssues(issues) });
-    return { type: 'invalid', index, ...ref, issues };
+    const ref = referenceId !== undefined ? { reference_id: redact(referenceId) } : {};
+    const safe = redact(issues);
+    this.failures.push({ ...ref, index, stage: 'validation', reason: formatIssues(safe) });
+    return { type: 'invalid', index, ...ref, issues: safe };
   }
 
   /** A batch the server accepted (202). */
   accepted(batch: SentBatch, requestId: string): SubmittedEvent {
+    const id = redact(requestId); // the server's words, like every other string of its answers
     this.counts.submitted += batch.size;
-    this.requestIds.push(requestId);
-    return { type: 'submitted', requestId, size: batch.size };
+    this.requestIds.push(id);
+    return { type: 'submitted', requestId: id, size: batch.size };
   }
 
   /** A batch the server finished: its members are synced but those the server names in its failures. */
@@ -100,7 +102,7 @@ export class SyncLedger {
     const { size } = batch;
     const safe = redact(request);
     const results = safe.results;
-    const lost = this.serverFailures(batch, safe);
+    const lost = this.serverFailures(batch, request);
     this.processed(size, lost, results?.added_group_member_ids.length ?? 0, results?.removed_group_member_ids.length ?? 0);
     return { type: 'completed', request: safe, synced: size - lost.length, failures: results?.failures ?? [], size };
   }
@@ -110,7 +112,7 @@ export class SyncLedger {
    * outcome is counted (its request id too), nothing is sent, no event told.
    */
   replayed(batch: SentBatch, outcome: ReplayedOutcome): void {
-    this.requestIds.push(outcome.requestId);
+    this.requestIds.push(redact(outcome.requestId));
     this.counts.submitted += batch.size;
     this.processed(batch.size, outcome.failures, outcome.added, outcome.removed);
   }
@@ -126,10 +128,14 @@ export class SyncLedger {
     c.removed += removed;
   }
 
-  /** The members of `batch` that the server failed in `request`, each once, with its position in the source (as `complete` counts them). */
+  /**
+   * The members of `batch` that the server failed in `request`, each once,
+   * with its position in the source (as `complete` counts them). Matched by
+   * the ids as sent; what is returned is redacted.
+   */
   serverFailures(batch: SentBatch, request: SyncRequest): ReplayedOutcome['failures'] {
     const { size, entries } = batch;
-    const results = redact(request).results;
+    const results = request.results;
     const lost: { index: number; reference_id: string; operation: 'add' | 'remove'; reason: string }[] = [];
     if (results && results.failures.length > 0) {
       const indexOf = new Map<string, number>();
@@ -138,7 +144,7 @@ export class SyncLedger {
         const index = indexOf.get(f.reference_id);
         if (index === undefined) continue; // not a member of this batch: reported in the event only
         indexOf.delete(f.reference_id); // a member counts once, however many failures name it
-        lost.push({ index, reference_id: f.reference_id, operation: f.operation, reason: f.reason });
+        lost.push({ index, reference_id: redact(f.reference_id), operation: f.operation, reason: redact(f.reason) });
       }
     }
     return lost;
@@ -153,16 +159,17 @@ export class SyncLedger {
   fail(batch: SentBatch, failure: BatchFailure): FailedEvent {
     const { size, entries } = batch;
     const referenceIds = new Array<string>(size);
+    const reason = redact(failure.reason);
     this.counts.failed += size;
     for (let i = 0; i < size; i++) {
-      const referenceId = (referenceIds[i] = this.idAt(entries[2 * i]!));
-      this.failures.push({ reference_id: referenceId, index: entries[2 * i + 1]!, stage: 'request', reason: failure.reason });
+      const referenceId = (referenceIds[i] = redact(this.idAt(entries[2 * i]!)));
+      this.failures.push({ reference_id: referenceId, index: entries[2 * i + 1]!, stage: 'request', reason });
     }
     return {
       type: 'failed',
       referenceIds,
       error: failure.error,
-      ...(failure.requestId !== undefined ? { requestId: failure.requestId } : {}),
+      ...(failure.requestId !== undefined ? { requestId: redact(failure.requestId) } : {}),
       mayHaveApplied: failure.mayHaveApplied,
     };
   }

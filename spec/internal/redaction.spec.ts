@@ -36,6 +36,39 @@ describe('redact', () => {
     const out = redact(cyclic) as Record<string, unknown>;
     expect(out['s']).to.equal(REDACTED);
   });
+
+  const nested = (levels: number, leaf: unknown): unknown => {
+    let value = leaf;
+    for (let i = 0; i < levels; i++) value = { next: value };
+    return value;
+  };
+
+  it('past 32 levels replaces a part holding a secret by the marker, and keeps one without', () => {
+    const deep = JSON.stringify(redact(nested(40, { echo: `Bearer ${SECRET}` })));
+    expect(deep).to.not.contain(SECRET);
+    expect(deep).to.contain(REDACTED);
+    expect(redact(nested(40, { echo: 'nothing secret' }))).to.deep.equal(nested(40, { echo: 'nothing secret' }));
+  });
+
+  it('keeps an error that shows no secret as it is: its class, message and cause', () => {
+    const cause = new TypeError('socket hang up');
+    const error = new RangeError('outer', { cause });
+    expect(redact(error)).to.equal(error);
+    expect(redact({ cause }).cause).to.equal(cause);
+  });
+
+  it('copies an error that shows a secret, anywhere in it or its causes, keeping its class', () => {
+    const cause = new TypeError(`rejected Bearer ${SECRET}`);
+    const error = Object.assign(new RangeError('outer', { cause }), { detail: { echo: SECRET } });
+    const out = redact(error);
+    expect(out).to.be.instanceOf(RangeError).and.not.equal(error);
+    expect(out.message).to.equal('outer');
+    expect(out.cause).to.be.instanceOf(TypeError);
+    expect((out.cause as Error).message).to.equal(`rejected Bearer ${REDACTED}`);
+    expect(inspect(out, { depth: 5 })).to.not.contain(SECRET);
+    expect(JSON.stringify(out)).to.not.contain(SECRET);
+    expect(error.cause).to.equal(cause); // not changed in place
+  });
 });
 
 describe('the API key, echoed by a server', () => {

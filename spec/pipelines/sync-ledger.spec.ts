@@ -134,6 +134,39 @@ describe('SyncLedger', () => {
     expect(report.failures[0]!.reason).to.equal(`bad key ${REDACTED}`);
   });
 
+  it('redacts the API key wherever a server or a member echoes it: request ids, failed batches, invalid members', () => {
+    const key = 'vc_test_ledger_echoed_key_456';
+    registerSecret(key);
+    // member 1's reference_id is the key itself; the server names it in a failure, and echoes the key in its request ids
+    const ledger = new SyncLedger('grp_1', 0, (handle) => (handle === 1 ? key : idAt(handle)));
+    for (let i = 0; i < 6; i++) ledger.read();
+    const first = batchOf(0, 0, 2);
+    const events = [
+      ledger.accepted(first, `grpmsr_${key}`),
+      ledger.complete(first, { ...completed(first, [key], `no ${key}`), request_id: `grpmsr_${key}` }),
+      ledger.fail(batchOf(1, 2, 2), {
+        error: new VitableError('lost'),
+        reason: `lost with ${key}`,
+        requestId: `grpmsr_2_${key}`,
+        mayHaveApplied: true,
+      }),
+      ledger.reject(4, key, [{ path: 'reference_id', message: `repeats "${key}"` }]),
+    ];
+    ledger.replayed(batchOf(2, 5, 1), { requestId: `grpmsr_3_${key}`, added: 1, removed: 0, failures: [] });
+    const report = ledger.report(1);
+    expect(JSON.stringify(events)).to.not.contain(key);
+    expect(JSON.stringify(report)).to.not.contain(key);
+    expect(report.requestIds).to.deep.equal([`grpmsr_${REDACTED}`, `grpmsr_3_${REDACTED}`]);
+    // the server's failure of the member whose id is the key still counts against that member
+    expect(report).to.include({ read: 6, invalid: 1, failed: 3, synced: 2 });
+    expect(report.failures.map((f) => [f.stage, f.reference_id])).to.deep.equal([
+      ['server', REDACTED],
+      ['request', 'EMP-2'],
+      ['request', 'EMP-3'],
+      ['validation', REDACTED],
+    ]);
+  });
+
   it('builds progress and the report from its counters and the clock it is given', () => {
     const ledger = new SyncLedger('grp_1', Date.UTC(2026, 0, 15), idAt);
     const index = ledger.read();
