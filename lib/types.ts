@@ -106,7 +106,9 @@ export interface ClientOptions {
   readonly onRetry?: (event: RetryEvent) => void;
   /**
    * Total time one call may spend waiting out 429s that said how long to wait
-   * (default 120000); past it the call fails with `RateLimitError`.
+   * (default 120000): the server's waits and the client's pacing after them,
+   * measured from each such retry to the answer after it. When the next wait
+   * would pass it, the call fails with `RateLimitError`.
    */
   readonly maxRateLimitWaitMs?: number;
   /** Called after every HTTP response, each attempt included. */

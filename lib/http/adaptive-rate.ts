@@ -67,7 +67,8 @@ export const ADAPTIVE_RATE_DEFAULTS: AdaptiveRateTuning = {
  *   since the first answer, when shorter). Against a token bucket of rate R
  *   and burst B the admitted rate is at most R + B per second, so the first
  *   cut lands near R whatever the client sent; and a burst that passes after
- *   a pause does not keep an inflated rate.
+ *   a pause does not keep an inflated rate. With nothing admitted over that
+ *   span the cut starts from one request in `minSpanMs`.
  * - **Grown** while requests pass that the pacer held back (an idle or
  *   app-limited client does not inflate its rate), by the smaller of a factor
  *   per request and a factor per second, so that the cycle from one 429 to
@@ -143,7 +144,10 @@ export class AdaptiveRate {
     this.lastCutAt = now;
     this.lastGrowthAt = now;
     if (this.rate !== undefined) this.ceiling = this.rate;
-    const admitted = this.admittedPerSecond(now);
+    // nothing admitted over the last second (the first answers are 429s, or the first after a pause):
+    // as if one request had passed in the shortest span, so that a lone 429 does not pace the client
+    // at minRate (one a second, climbing back for seconds); 429s that go on still cut it down to minRate
+    const admitted = this.admittedPerSecond(now) || 1000 / this.tuning.minSpanMs;
     this.rate = this.clamp(Math.min(this.rate ?? Infinity, admitted) * this.tuning.decrease);
   }
 

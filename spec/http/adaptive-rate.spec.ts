@@ -49,10 +49,10 @@ describe('AdaptiveRate', () => {
     expect(rate.perSecond()).to.be.below(once!);
   });
 
-  it('never goes below minRate, even when nothing was admitted', () => {
+  it('starts a first 429 with nothing admitted from one request in minSpanMs, and 429s that go on cut it to minRate, never below', () => {
     const rate = new AdaptiveRate();
     rate.rateLimited(0, 0);
-    expect(rate.perSecond()).to.equal(ADAPTIVE_RATE_DEFAULTS.minRate);
+    expect(rate.perSecond()).to.be.closeTo(0.6 * (1000 / ADAPTIVE_RATE_DEFAULTS.minSpanMs), 1e-9);
     for (let i = 1; i < 20; i++) rate.rateLimited(i * 1000, i * 1000 - 1);
     expect(rate.perSecond()).to.equal(ADAPTIVE_RATE_DEFAULTS.minRate);
   });

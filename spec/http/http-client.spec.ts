@@ -467,10 +467,12 @@ describe('makeHttp (the request pipeline, through the client)', () => {
       ]);
       const at = afterGate.map((s) => s.at - t0);
       expect(at[0]).to.equal(2000);
-      // one at a time, never two at once, and faster as requests pass
       const gaps = at.slice(1).map((t, i) => t - at[i]!);
-      for (const gap of gaps) expect(gap).to.be.above(0);
-      expect(gaps[2]).to.be.below(gaps[0]!);
+      // one at a time, never two at once, at the pace of the first cut (nothing admitted yet: 0.6 × one
+      // request in 100 ms, a release about every 167 ms, on this clock's 10 ms ticks), never slower
+      // (how it grows as requests pass is AdaptiveRate's spec: here answers race the virtual clock)
+      expect(gaps[0]).to.be.within(160, 180);
+      for (const gap of gaps) expect(gap).to.be.above(0).and.at.most(gaps[0]! + 10);
       expect([...calls, late].map((c) => c.values.length)).to.deep.equal([1, 1, 1, 1]);
     });
 
@@ -915,7 +917,7 @@ describe('makeHttp (the request pipeline, through the client)', () => {
       ]);
     });
 
-    it('fails with RateLimitError once the waits of one call would pass maxRateLimitWaitMs', async () => {
+    it('fails with RateLimitError once the time one call spent waiting out 429s would pass maxRateLimitWaitMs', async () => {
       const { seen, answer } = recorder();
       nock(API)
         .get('/v1/groups/grp_1')
@@ -929,8 +931,33 @@ describe('makeHttp (the request pipeline, through the client)', () => {
         clock.uninstall();
       }
       expect(r.error).to.be.instanceOf(RateLimitError);
-      // waits of 2 + 2 fit in 5 ms, a third would not: three attempts
-      expect(seen).to.have.length(3);
+      // the server asks for 2 ms, but after its 429 the client paces its requests (the shared gate):
+      // the second attempt goes out well after 5 ms, and its 429 ends the call, with no third attempt
+      expect(seen).to.have.length(2);
+      expect(seen[1]!.at - seen[0]!.at).to.be.above(5);
+      nock.cleanAll();
+    });
+
+    it('against a server that keeps answering 429, ends within maxRateLimitWaitMs of its first 429', async () => {
+      const { seen, answer } = recorder();
+      nock(API)
+        .get('/v1/groups/grp_1')
+        .times(100)
+        .reply(answer(429, { error: { message: 'slow down' } }, { 'retry-after-ms': '100' }));
+      const clock = installClock();
+      const start = Date.now();
+      const r = collect(testClient({ maxRetries: 0, maxRateLimitWaitMs: 1000 }).groups.retrieve('grp_1'));
+      try {
+        await runUntilSettled(clock, r);
+      } finally {
+        clock.uninstall();
+      }
+      expect(r.error).to.be.instanceOf(RateLimitError);
+      // it goes on until a next wait would pass 1 s (so past 900 ms), and its last attempt goes out after
+      // the wait and the client's pacing (its rate at least one a second): well short of the ~9 s it took
+      // when only the server's 100 ms waits were counted
+      expect(seen[seen.length - 1]!.at - start).to.be.within(900, 2000);
+      expect(seen.length).to.be.within(3, 11);
       nock.cleanAll();
     });
 

@@ -163,6 +163,30 @@ describe('retryWithPolicy', () => {
       });
     });
 
+    it("count the time the attempts after them take (the client's pacing) against maxRateLimitWaitMs, not the server's waits alone", () => {
+      const scheduler = newScheduler();
+      scheduler.run(({ cold, expectObservable }) => {
+        const limited = api(429, { 'retry-after': '1' });
+        let n = 0;
+        // every attempt after the first is held 400 ms before it is answered (as the shared gate paces it)
+        const attempt = defer(() => (n++ === 0 ? cold('#', undefined, limited) : cold('400ms #', undefined, limited)));
+        const retries: ScheduledRetry[] = [];
+        const result = attempt.pipe(
+          retryWithPolicy({
+            maxRetries: 0,
+            maxRateLimitWaitMs: 3500,
+            decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
+            onRetry: (r) => retries.push(r),
+            scheduler,
+          }),
+        );
+        // waited 1400 ms by the second 429 and 2800 by the third: a third wait of 1 s would pass 3.5 s
+        expectObservable(result).toBe('2800ms #', undefined, limited);
+        scheduler.flush();
+        expect(retries.map((r) => r.rateLimitWaitedMs)).to.deep.equal([1000, 2400]);
+      });
+    });
+
     it('leave the ordinary retries to the failures that are not such 429s, with backoff from retry 0', () => {
       const scheduler = newScheduler();
       scheduler.run(({ cold, expectObservable }) => {
