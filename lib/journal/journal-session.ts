@@ -45,6 +45,10 @@ export interface JournalSession {
 // utils
 // -------------------------------------------------------------------------------------
 
+/** What a value is, in a few words, for an error about it. */
+const shownKind = (value: unknown): string =>
+  value === null ? 'null' : typeof value === 'object' ? 'an object' : typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
+
 const asJournalError = (what: string, e: unknown): JournalError =>
   e instanceof JournalError
     ? e
@@ -88,9 +92,11 @@ export const openJournal = (
   const append = appender(journal);
   return defer(() => journal.load()).pipe(
     catchError((e: unknown) => throwError(() => asJournalError('cannot load the journal', e))),
-    mergeMap((records) =>
+    mergeMap((records: unknown) =>
       pipe(
-        replayJournal(records),
+        Array.isArray(records)
+          ? replayJournal(records)
+          : E.left(new JournalError(`load() gave ${shownKind(records)}, not an array of records`)),
         E.chain((state) => checkIdentity(state, identity)),
         E.match(
           (error) => throwError(() => error),

@@ -59,4 +59,21 @@ describe('openJournal', () => {
     const error = await firstValueFrom(openJournal(broken, identity)).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(JournalError).with.property('message').that.contains('connection refused');
   });
+
+  it('turns a load() that gives anything but an array into a JournalError, writing nothing', async () => {
+    for (const [given, words] of [
+      [undefined, 'undefined'],
+      [{}, 'an object'],
+      ['[]', 'a string'],
+    ] as const) {
+      const appended: unknown[] = [];
+      const odd: SyncJournal = {
+        load: () => Promise.resolve(given as unknown as ReadonlyArray<unknown>),
+        append: (record) => Promise.resolve(void appended.push(record)),
+      };
+      const error = await firstValueFrom(openJournal(odd, identity)).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(JournalError).with.property('message').that.contains(`load() gave ${words}, not an array`);
+      expect(appended).to.deep.equal([]);
+    }
+  });
 });
