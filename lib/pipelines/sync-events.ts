@@ -99,7 +99,7 @@ export interface SyncReport {
   readonly removed: number;
   /** Every sync request id, in submission order. */
   readonly requestIds: ReadonlyArray<string>;
-  /** Every invalid or failed member. */
+  /** Every invalid or failed member, once each, in source order (by `index`). */
   readonly failures: ReadonlyArray<MemberFailure>;
   /** ISO-8601 timestamp of the subscription. */
   readonly startedAt: string;

@@ -37,6 +37,9 @@ export interface BatchFailure {
   readonly mayHaveApplied: boolean;
 }
 
+/** Orders failures by their position in the source (stable: one member's failures keep their order). */
+const bySourceIndex = (a: MemberFailure, b: MemberFailure): number => (a.index ?? Number.MAX_SAFE_INTEGER) - (b.index ?? Number.MAX_SAFE_INTEGER);
+
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
@@ -203,7 +206,9 @@ export class SyncLedger {
       added: c.added,
       removed: c.removed,
       requestIds: [...this.requestIds],
-      failures: [...this.failures],
+      // in source order, whatever order the batches settled in: the same roster gives the same report
+      // (a resumed run takes earlier outcomes from the journal as it reads, not as the first run heard them)
+      failures: [...this.failures].sort(bySourceIndex),
       startedAt: this.startedAt ?? new Date(this.startMs).toISOString(),
       durationMs: nowMs - this.startMs,
     };
