@@ -1,22 +1,23 @@
 import { formatIssues, type Issue } from '../errors';
 import { Admission } from '../pipelines/admission';
 import { DEFAULT_MAX_BYTES } from '../operators/resolve-batch-options';
-import type { MemberFailure } from '../pipelines/sync-events';
+import type { MemberFailure, SyncReport } from '../pipelines/sync-events';
 import type { RosterRecord } from './roster/roster-record';
 
-/** What `sync --dry-run` found: nothing was sent, so nothing synced or failed on the server. */
-export interface DryRunReport {
+/**
+ * What `sync --dry-run` found, as a `SyncReport` (what `--report` writes)
+ * with `dryRun: true` and `valid`: nothing was sent, so nothing synced,
+ * failed on the server, was added or removed, and there is no request id.
+ * `read === valid + invalid`.
+ */
+export interface DryRunReport extends SyncReport {
   readonly dryRun: true;
-  readonly groupId: string;
-  /** Records read from the file. `read === valid + invalid`. */
-  readonly read: number;
   /** Members that would be sent. */
   readonly valid: number;
-  readonly invalid: number;
   /** Every invalid member, as in a `SyncReport` (stage `'validation'`, reason prefixed by its line). */
   readonly failures: ReadonlyArray<MemberFailure>;
-  readonly startedAt: string;
-  readonly durationMs: number;
+  readonly failed: 0;
+  readonly synced: 0;
 }
 
 /** A member the dry run rejected, as it is reported when it is found. */
@@ -92,6 +93,11 @@ export const dryRun = async (
     read,
     valid: read - failures.length,
     invalid: failures.length,
+    failed: 0,
+    synced: 0,
+    added: 0,
+    removed: 0,
+    requestIds: [],
     failures,
     startedAt: new Date(started).toISOString(),
     durationMs: now() - started,

@@ -36,7 +36,7 @@ interface SyncOptions {
 
 /** A report's exit status: 0 when every member read synced (or, dry, is valid), else 1. @internal */
 export const reportExitCode = (report: SyncReport | DryRunReport): ExitCode =>
-  report.invalid + ('failed' in report ? report.failed : 0) === 0 ? ExitCode.Ok : ExitCode.Failed;
+  report.invalid + report.failed === 0 ? ExitCode.Ok : ExitCode.Failed;
 
 const estimator =
   (roster: OpenedRoster) =>
