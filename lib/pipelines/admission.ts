@@ -1,5 +1,6 @@
 import { isLeft } from 'fp-ts/Either';
 import { MemberInput, toIssues } from '../codecs';
+import { MEMBER_KEYS } from '../codecs/member-fast-path';
 import type { Issue } from '../errors';
 import { MemberMeasure } from './member-measure';
 import { shown } from '../internal/read-options';
@@ -44,6 +45,32 @@ const referenceIdOf = (value: unknown): string | undefined => {
   }
 };
 
+/**
+ * Throws when a decoded member's source holds, among the keys the codec does
+ * not read (never sent), something no serialiser could write: a cycle, a
+ * BigInt, a getter that throws. Such a member "cannot be read" as given
+ * (API.md), as `toSyncBatches` judges it. Its keys are counted first (a
+ * `for…in`, about 40 ns); the unknown ones are looked at only when there are
+ * more keys than the codec's, and each is read once, the only time it is.
+ */
+const checkUnknownKeys = (value: unknown, decoded: MemberInput): void => {
+  if (value === null || typeof value !== 'object') return;
+  let keys = 0;
+  for (const _ in value) keys++;
+  if (keys <= ('email' in decoded ? 8 : 7)) return;
+  for (const key of Object.keys(value)) {
+    if (MEMBER_KEYS.has(key)) continue;
+    const v: unknown = (value as Record<string, unknown>)[key];
+    try {
+      if (typeof v === 'bigint') throw new TypeError('a BigInt, which JSON cannot hold');
+      if (typeof v === 'object' && v !== null) JSON.stringify(v);
+    } catch (e) {
+      const why = e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : shown(e);
+      throw new Error(`its "${key}" cannot be serialised: ${why}`, { cause: e });
+    }
+  }
+};
+
 const reason = (e: unknown): string => {
   try {
     return e instanceof Error ? e.message : shown(e);
@@ -63,8 +90,9 @@ const reason = (e: unknown): string => {
  * later valid one). Only the set of accepted ids is kept, off the heap.
  *
  * Nothing a member does escapes: a throwing getter, a Proxy whose traps throw,
- * or a value that cannot be serialised (a BigInt, a cycle) makes it
- * `rejected` with an issue saying it cannot be read.
+ * or a value that cannot be serialised (a BigInt, a cycle), among the fields
+ * it sends or the keys it does not, makes it `rejected` with an issue saying
+ * it cannot be read.
  *
  * @example
  * // internal (lib/pipelines/admission.ts)
@@ -95,6 +123,7 @@ export class Admission {
       const decoded = MemberInput.decode(value);
       if (isLeft(decoded)) return this.rejected(referenceIdOf(value), toIssues(decoded.left));
       member = decoded.right;
+      checkUnknownKeys(value, member);
       bytes = this.measure.of(member);
     } catch (e) {
       return this.rejected(referenceIdOf(value), [{ path: '', message: `cannot be read: ${reason(e)}` }]);

@@ -67,8 +67,28 @@ describe('Admission', () => {
     }
     const bigint = admission.admit({ ...makeMember(3), first_name: 10n });
     expect(bigint.kind).to.equal('rejected');
+    // keys the codec does not read are not sent, but a member that no serialiser could write is unreadable
     const cyclic: Record<string, unknown> = { ...makeMember(4) };
-    cyclic.self = cyclic; // an unknown field is not sent: the member is valid, and admitted once
-    expect(admission.admit(cyclic).kind).to.equal('admitted');
+    cyclic.self = cyclic;
+    const big = { ...makeMember(5), employee_number: 10n };
+    const gone = Object.defineProperty({ ...makeMember(6) }, 'notes', {
+      enumerable: true,
+      get: () => {
+        throw new Error('notes gone');
+      },
+    });
+    for (const [value, message] of [
+      [cyclic, /^cannot be read: its "self" cannot be serialised: Converting circular structure to JSON$/],
+      [big, /^cannot be read: its "employee_number" cannot be serialised: a BigInt/],
+      [gone, /^cannot be read: notes gone$/],
+    ] as const) {
+      const result = admission.admit(value);
+      expect(result).to.deep.include({ kind: 'rejected' });
+      if (result.kind === 'rejected') expect(result.issues[0]!.message).to.match(message);
+    }
+    // unknown keys that a serialiser can write are simply not sent
+    const extra = admission.admit({ ...makeMember(7), employee_number: 7, tags: ['a'], manager: { id: 1 } });
+    expect(extra.kind).to.equal('admitted');
+    if (extra.kind === 'admitted') expect(extra.member).to.not.have.property('employee_number');
   });
 });
