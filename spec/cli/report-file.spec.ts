@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from '../../lib/cli/cli-error';
@@ -26,6 +27,44 @@ describe('openReportFile', () => {
     await file.write({ synced: 2, failures: [] });
     expect(readFileSync(path, 'utf8')).to.equal('{\n  "synced": 2,\n  "failures": []\n}\n');
     expect(readdirSync(dir)).to.deep.equal(['report.json']);
+  });
+
+  it('follows a symbolic link: the file it names gets the report, and the link stays a link', async () => {
+    mkdirSync(join(dir, 'reports'));
+    const real = join(dir, 'reports', 'latest.json');
+    writeFileSync(real, 'the previous report\n');
+    const link = join(dir, 'report.json');
+    symlinkSync(join('reports', 'latest.json'), link);
+    const file = (await openReportFile(link))!;
+    expect(file.path).to.equal(link);
+    await file.write({ synced: 1 });
+    expect(lstatSync(link).isSymbolicLink()).to.equal(true);
+    expect(readFileSync(real, 'utf8')).to.equal('{\n  "synced": 1\n}\n');
+    expect(readdirSync(join(dir, 'reports'))).to.deep.equal(['latest.json']);
+    // a dangling link: the report is made where it points
+    const dangling = join(dir, 'next.json');
+    symlinkSync(join('reports', 'next-real.json'), dangling);
+    await (await openReportFile(dangling))!.write({ synced: 2 });
+    expect(lstatSync(dangling).isSymbolicLink()).to.equal(true);
+    expect(readFileSync(join(dir, 'reports', 'next-real.json'), 'utf8')).to.equal('{\n  "synced": 2\n}\n');
+  });
+
+  it('writes in place into a path that is not a regular file (a named pipe), with nothing renamed over it', async function () {
+    if (process.platform === 'win32') this.skip();
+    const fifo = join(dir, 'report.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const file = (await openReportFile(fifo))!;
+    const reader = new Promise<string>((resolve, reject) => {
+      let text = '';
+      createReadStream(fifo, 'utf8')
+        .on('data', (c) => (text += String(c)))
+        .on('end', () => resolve(text))
+        .on('error', reject);
+    });
+    await file.write({ synced: 3 });
+    expect(await reader).to.equal('{\n  "synced": 3\n}\n');
+    expect(lstatSync(fifo).isFIFO()).to.equal(true);
+    expect(readdirSync(dir)).to.deep.equal(['report.fifo']);
   });
 
   it('never writes a registered secret: it is redacted', async () => {
