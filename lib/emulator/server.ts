@@ -12,6 +12,15 @@ import { EmulatorState, type Organization } from './state';
 import type { EmulatorStats, FaultOptions, RateLimitOptions } from './types';
 import { NO_FAULT, respond, withDelivery, withFaults, withIdempotency, withRateLimit, type Outcome, type Serve } from './wrappers';
 
+
+/** The raw answer to a request that is not HTTP Node can parse: a 400 with the JSON error body, then the connection closed. */
+const MALFORMED_REQUEST = (() => {
+  const body = JSON.stringify(fail(400, 'invalid_request_error', 'Malformed HTTP request').body);
+  return (
+    'HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-type: application/json\r\n' +
+    `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
+})();
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
@@ -124,7 +133,8 @@ export class EmulatorServer {
     );
     this.http = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => this.onRequest(req, res));
     this.http.on('clientError', (_err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      // a request Node's parser refused (a malformed line or header): the JSON error body every error answer has
+      if (socket.writable) socket.end(MALFORMED_REQUEST);
       else socket.destroy();
     });
   }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { connect } from 'node:net';
 import { firstValueFrom } from 'rxjs';
 import { createClient } from '../../lib';
 import { EmulatorServer, type EmulatorServerOptions } from '../../lib/emulator/server';
@@ -108,6 +109,22 @@ describe('EmulatorServer', () => {
       expect(parses.size, 'every request parsed').to.equal(requests);
       expect([...parses.values()].filter((n) => n !== 1), 'parsed more than once').to.deep.equal([]);
       for (const { reply } of seen) expect(parses.get(String(reply.headers['x-request-id']))).to.equal(1);
+    });
+  });
+
+  describe('requests that are not HTTP', () => {
+    it('answers a request Node cannot parse with a 400 and the JSON error body, then closes the connection', async () => {
+      const { url } = await start();
+      const { port } = new URL(url);
+      const raw = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write('GET /v1/groups HTTP/1.1\r\nHost x\r\n\r\n'));
+        socket.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve(text)).on('error', reject);
+      });
+      const [head, body] = raw.split('\r\n\r\n') as [string, string];
+      expect(head).to.match(/^HTTP\/1\.1 400 Bad Request\r\n/).and.match(/\r\ncontent-type: application\/json\r\n/);
+      expect(head).to.contain(`content-length: ${Buffer.byteLength(body)}`);
+      expect(JSON.parse(body)).to.deep.equal({ error: { type: 'invalid_request_error', message: 'Malformed HTTP request' } });
     });
   });
 
