@@ -21,6 +21,19 @@ const policyOn = (scheduler: TestScheduler, maxRetryAfterMs = 60_000): RetryPoli
   random: () => 0,
 });
 
+/** retryWithPolicy with the real policy on the test clock (zero jitter), recording each scheduled retry in `retries`. */
+const onClock = <T>(
+  scheduler: TestScheduler,
+  { maxRetries = 0, maxRateLimitWaitMs = 120_000, retries }: { maxRetries?: number; maxRateLimitWaitMs?: number; retries?: ScheduledRetry[] } = {},
+) =>
+  retryWithPolicy<T>({
+    maxRetries,
+    maxRateLimitWaitMs,
+    decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
+    ...(retries !== undefined ? { onRetry: (r: ScheduledRetry) => void retries.push(r) } : {}),
+    scheduler,
+  });
+
 describe('retryWithPolicy', () => {
   it('re-subscribes after each retryable failure, waiting the backoff for retry n, then gives up with the last error', () => {
     const scheduler = newScheduler();
@@ -58,12 +71,7 @@ describe('retryWithPolicy', () => {
       let n = 0;
       const attempt = defer(() => (n < 3 ? cold('#', undefined, failures[n++]) : cold('(a|)')));
       const result = attempt.pipe(
-        retryWithPolicy({
-          maxRetries: 3,
-          maxRateLimitWaitMs: 120_000,
-          decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
-          scheduler,
-        }),
+        onClock(scheduler, { maxRetries: 3 }),
       );
       // fails at 0 → wait 300; fails at 300 → wait 2000; fails at 2300 → wait until the date (4000); succeeds
       expectObservable(result).toBe('4000ms (a|)');
@@ -95,13 +103,7 @@ describe('retryWithPolicy', () => {
       const attempt = cold('--#', undefined, api(404));
       const retries: ScheduledRetry[] = [];
       const result = attempt.pipe(
-        retryWithPolicy({
-          maxRetries: 5,
-          maxRateLimitWaitMs: 120_000,
-          decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
-          onRetry: (r) => retries.push(r),
-          scheduler,
-        }),
+        onClock(scheduler, { maxRetries: 5, retries }),
       );
       expectObservable(result).toBe('--#', undefined, api(404));
       expectSubscriptions(attempt.subscriptions).toBe('^-!');
@@ -138,13 +140,7 @@ describe('retryWithPolicy', () => {
         const attempt = cold('#', undefined, limited);
         const retries: ScheduledRetry[] = [];
         const result = attempt.pipe(
-          retryWithPolicy({
-            maxRetries: 0,
-            maxRateLimitWaitMs: 3500,
-            decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
-            onRetry: (r) => retries.push(r),
-            scheduler,
-          }),
+          onClock(scheduler, { maxRateLimitWaitMs: 3500, retries }),
         );
         // three waits of 1 s fit in 3.5 s; a fourth would not: the 429 goes through at 3000
         expectObservable(result).toBe('3000ms #', undefined, limited);
@@ -172,13 +168,7 @@ describe('retryWithPolicy', () => {
         const attempt = defer(() => (n++ === 0 ? cold('#', undefined, limited) : cold('400ms #', undefined, limited)));
         const retries: ScheduledRetry[] = [];
         const result = attempt.pipe(
-          retryWithPolicy({
-            maxRetries: 0,
-            maxRateLimitWaitMs: 3500,
-            decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
-            onRetry: (r) => retries.push(r),
-            scheduler,
-          }),
+          onClock(scheduler, { maxRateLimitWaitMs: 3500, retries }),
         );
         // waited 1400 ms by the second 429 and 2800 by the third: a third wait of 1 s would pass 3.5 s
         expectObservable(result).toBe('2800ms #', undefined, limited);
@@ -194,12 +184,7 @@ describe('retryWithPolicy', () => {
         let n = 0;
         const attempt = defer(() => (n < 3 ? cold('#', undefined, failures[n++]) : cold('(a|)')));
         const result = attempt.pipe(
-          retryWithPolicy({
-            maxRetries: 1,
-            maxRateLimitWaitMs: 120_000,
-            decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
-            scheduler,
-          }),
+          onClock(scheduler, { maxRetries: 1 }),
         );
         // 100 (429) + 500 (the one retry of the 503, backoff of retry 0) + 100 (429)
         expectObservable(result).toBe('700ms (a|)');
@@ -211,12 +196,7 @@ describe('retryWithPolicy', () => {
       scheduler.run(({ cold, expectObservable }) => {
         const tooLong = api(429, { 'retry-after': '90' });
         const result = cold('#', undefined, tooLong).pipe(
-          retryWithPolicy({
-            maxRetries: 1,
-            maxRateLimitWaitMs: 120_000,
-            decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
-            scheduler,
-          }),
+          onClock(scheduler, { maxRetries: 1 }),
         );
         expectObservable(result).toBe('500ms #', undefined, tooLong);
       });
@@ -229,12 +209,7 @@ describe('retryWithPolicy', () => {
       const attempt = cold('#', undefined, new ConnectionError(info, 'ECONNREFUSED'));
       expectObservable(
         attempt.pipe(
-          retryWithPolicy({
-            maxRetries: 0,
-            maxRateLimitWaitMs: 120_000,
-            decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
-            scheduler,
-          }),
+          onClock(scheduler),
         ),
       ).toBe('#', undefined, new ConnectionError(info, 'ECONNREFUSED'));
       expectSubscriptions(attempt.subscriptions).toBe('(^!)');
@@ -246,12 +221,7 @@ describe('retryWithPolicy', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const attempt = cold('-#', undefined, api(503));
       const result = attempt.pipe(
-        retryWithPolicy({
-          maxRetries: 2,
-          maxRateLimitWaitMs: 120_000,
-          decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
-          scheduler,
-        }),
+        onClock(scheduler, { maxRetries: 2 }),
       );
       expectObservable(result, '^ 300ms !').toBe('');
       expectSubscriptions(attempt.subscriptions).toBe('^!');
@@ -275,12 +245,7 @@ describe('retryWithPolicy', () => {
       let seen: unknown;
       cold('#', undefined, err)
         .pipe(
-          retryWithPolicy({
-            maxRetries: 1,
-            maxRateLimitWaitMs: 120_000,
-            decide: (e, i) => decideRetry(e, i, policyOn(scheduler)),
-            scheduler,
-          }),
+          onClock(scheduler, { maxRetries: 1 }),
         )
         .subscribe({ error: (e: unknown) => (seen = e) });
       scheduler.flush();
