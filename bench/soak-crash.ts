@@ -8,8 +8,11 @@
  * truth. Every invariant of `npm run soak` is checked on the final report
  * (which covers the whole roster: the resumed runs take the completed batches'
  * outcomes from the journal), plus: every request id once, and the work redone
- * after each crash (batches sent again and answered as replays of their key)
- * within the batches that were in flight. Prints the work redone and the
+ * after each crash within the batches that were in flight: the batches a
+ * resumed run sent again with a key the journal recorded before it (seen by a
+ * pass-through in front of the emulator, bench/key-recorder.ts, so that the
+ * client's own retries after a dropped connection, also answered as replays,
+ * are not taken for redone work). Prints the work redone and the
  * journal's size per batch. Exits 1 when an invariant fails.
  *
  * `SOAK_MEMBERS`, `SOAK_CRASHES` and `SOAK_SEED` override the size, the number
@@ -17,6 +20,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +31,7 @@ import { startEmulator } from '../lib/emulator';
 import type { StoredMember } from '../lib/emulator';
 import { mulberry32 } from '../lib/internal/mulberry32';
 import { say } from './harness';
+import { startKeyRecorder } from './key-recorder';
 import { expectedMember, soakMembers, soakPlan } from './members';
 import { Invariants, memberDifference, SOAK_FAULTS, soakTruth } from './soak-checks';
 
@@ -111,26 +116,55 @@ const runChild = (
 // the parent
 // -------------------------------------------------------------------------------------
 
+/** The `Idempotency-Key` of every batch the journal at `file` records as sent (none before the first run). */
+const recordedKeys = async (file: string): Promise<ReadonlySet<string>> => {
+  const rows = await readFile(file, 'utf8').catch(() => '');
+  const keys = new Set<string>();
+  for (const line of rows.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const record = JSON.parse(line) as { type?: unknown; idempotencyKey?: unknown };
+      if (record.type === 'sending' && typeof record.idempotencyKey === 'string') keys.add(record.idempotencyKey);
+    } catch {
+      // a torn last line, from the kill in the middle of a write
+    }
+  }
+  return keys;
+};
+
 const main = async (): Promise<number> => {
   const t0 = performance.now();
   const random = mulberry32(SEED);
   const dir = mkdtempSync(path.join(tmpdir(), 'soak-crash-'));
   const emu = await startEmulator({ processingDelayMs: PROCESSING_DELAY_MS, maxMembersPerSync: MAX_MEMBERS, rateLimit: RATE_LIMIT });
+  // the child talks to the emulator through it: the keys of its submits tell what a resume sent again
+  const recorder = await startKeyRecorder(emu.url);
   try {
     const client = createClient({ apiKey: emu.apiKey, baseURL: emu.url });
     const group = await lastValueFrom(client.groups.create({ name: 'Soak crash', external_reference_id: 'soak-crash' }));
     emu.setFaults(FAULTS);
-    const input: WorkerInput = { url: emu.url, apiKey: emu.apiKey, groupId: group.id, planIds: emu.planIds, journal: path.join(dir, 'sync.journal') };
+    const input: WorkerInput = { url: recorder.url, apiKey: emu.apiKey, groupId: group.id, planIds: emu.planIds, journal: path.join(dir, 'sync.journal') };
     say(`soak:crash: ${SIZE.toLocaleString('en-US')} members into ${group.id}, ${CRASHES} crashes (seed ${SEED}), faults ${JSON.stringify(FAULTS)}, rate limit ${JSON.stringify(RATE_LIMIT)}`);
 
     // ---- runs: killed CRASHES times at random moments, then to the end --------------
-    const runs: { killed: boolean; killAfter?: number; replays: number; resumed?: ResumedEvent; completed: number }[] = [];
+    const runs: {
+      killed: boolean;
+      killAfter?: number;
+      replays: number;
+      /** Batches of earlier runs (their keys in the journal before this run) that this run sent again. */
+      resent: number;
+      resumed?: ResumedEvent;
+      completed: number;
+    }[] = [];
     let report: SyncReport | undefined;
     for (let i = 0; i <= CRASHES; i++) {
       // a random moment: after 1 to 40 more batches completed
       const killAfter = i < CRASHES ? 1 + Math.floor(random() * 40) : undefined;
       const before = emu.stats().idempotentReplays;
+      const recorded = await recordedKeys(input.journal);
+      const firstKey = recorder.keys.length;
       const r = await runChild(input, killAfter);
+      const resent = new Set(recorder.keys.slice(firstKey).filter((k) => recorded.has(k))).size;
       const resumed = r.lines.find((l) => l['type'] === 'resumed') as ResumedEvent | undefined;
       const done = r.lines.find((l) => l['type'] === 'done') as { report: SyncReport } | undefined;
       if (done) report = done.report;
@@ -138,6 +172,7 @@ const main = async (): Promise<number> => {
         killed: r.killed,
         ...(killAfter !== undefined ? { killAfter } : {}),
         replays: emu.stats().idempotentReplays - before,
+        resent,
         ...(resumed ? { resumed } : {}),
         completed: r.lines.filter((l) => l['type'] === 'completed').length,
       };
@@ -145,7 +180,8 @@ const main = async (): Promise<number> => {
       say(
         `  run ${i + 1}: ${r.killed ? `killed after ${killAfter} batches completed` : `exit ${r.status}`}; ` +
           `${resumed ? `resumed ${resumed.completed} completed, ${resumed.inFlight} in flight, ${resumed.unsent} unsent; ` : ''}` +
-          `${run.completed} batches completed in this run, ${run.replays} replays of a recorded key (resends and retries)`,
+          `${run.completed} batches completed in this run; ${run.resent} batches of earlier runs sent again, ` +
+          `${run.replays} answers replayed by key (those resends, and retries after a dropped connection)`,
       );
       if (!r.killed && !done) throw new Error(`run ${i + 1} ended (exit ${r.status}) without a report`);
       if (!r.killed) break;
@@ -218,22 +254,22 @@ const main = async (): Promise<number> => {
       new Set(r.requestIds).size === r.requestIds.length && r.requestIds.length === stats.batchesAccepted,
       `${r.requestIds.length} request ids, ${new Set(r.requestIds).size} distinct, ${stats.batchesAccepted} batches accepted`,
     );
-    const redone = runs.slice(1).map((x) => x.replays);
+    const redone = runs.slice(1).map((x) => x.resent);
     check(
       'work redone after each crash within the batches in flight',
-      runs.slice(1).every((x) => x.resumed !== undefined && x.replays <= x.resumed.inFlight),
-      runs.slice(1).map((x, i) => `crash ${i + 1}: ${x.replays} replayed of ${x.resumed?.inFlight ?? '?'} in flight`).join('; '),
+      runs.slice(1).every((x) => x.resumed !== undefined && x.resent <= x.resumed.inFlight),
+      runs.slice(1).map((x, i) => `crash ${i + 1}: ${x.resent} sent again of ${x.resumed?.inFlight ?? '?'} in flight`).join('; '),
     );
     const batches = r.requestIds.length;
     console.log(
-      `Work redone: ${redone.reduce((a, b) => a + b, 0)} batches sent again after ${CRASHES} crashes (${redone.join(', ')}; ` +
-        'replays of a recorded key, which also count the client\'s retries after a dropped connection), all answered by the server as replays; ' +
-        `${stats.batchesProcessed - batches} batches processed more than once by the server.`,
+      `Work redone: ${redone.reduce((a, b) => a + b, 0)} batches sent again after ${CRASHES} crashes (${redone.join(', ')}), ` +
+        `each with the key recorded before the crash; ${stats.batchesProcessed - batches} batches processed more than once by the server.`,
     );
     console.log(`Journal: ${journalBytes.toLocaleString('en-US')} bytes, ${records} records for ${batches} batches: ${Math.round(journalBytes / batches)} bytes a batch.`);
     invariants.print(elapsedS);
     return invariants.passed ? 0 : 1;
   } finally {
+    await recorder.stop();
     await emu.stop();
     rmSync(dir, { recursive: true, force: true });
   }
