@@ -4,6 +4,7 @@ import * as RA from 'fp-ts/ReadonlyArray';
 import type * as t from 'io-ts';
 import { toIssues } from '../codecs/report';
 import { messageOf, type Issue } from '../errors';
+import { kindOf } from '../internal/read-options';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -51,9 +52,6 @@ const ValidationApplicative = E.getApplicativeValidation(RA.getSemigroup<Issue>(
 export const validateAll = sequenceS(ValidationApplicative);
 
 const issue = (path: string, message: string): ReadonlyArray<Issue> => [{ path, message }];
-
-const kindOf = (u: unknown): string =>
-  u === null ? 'null' : Array.isArray(u) ? 'array' : typeof u;
 
 /**
  * True for objects that are not arrays and not null.

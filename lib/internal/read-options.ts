@@ -95,6 +95,16 @@ export const isPositiveInteger = (n: unknown): n is number => typeof n === 'numb
  *
  * @internal
  */
+/**
+ * A value's kind in one word, for an issue about it: `null`, `array`, or its
+ * `typeof`.
+ *
+ * @internal
+ * @example
+ * kindOf([]); // 'array'
+ */
+export const kindOf = (u: unknown): string => (u === null ? 'null' : Array.isArray(u) ? 'array' : typeof u);
+
 export const shown = (value: unknown): string => {
   try {
     return typeof value === 'object' && value !== null ? Object.prototype.toString.call(value) : String(value);

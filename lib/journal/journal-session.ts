@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
 import { catchError, defer, map, mergeMap, Observable, of, throwError } from 'rxjs';
 import { JournalError } from '../errors';
+import { kindOf } from '../internal/read-options';
 import {
   JOURNAL_VERSION,
   type AcceptedRecord,
@@ -45,9 +46,11 @@ export interface JournalSession {
 // utils
 // -------------------------------------------------------------------------------------
 
-/** What a value is, in a few words, for an error about it. */
-const shownKind = (value: unknown): string =>
-  value === null ? 'null' : typeof value === 'object' ? 'an object' : typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
+/** What a value is, with its article, for an error about it: `undefined`, `null`, `an object`, `a string`… */
+const shownKind = (value: unknown): string => {
+  const kind = kindOf(value);
+  return kind === 'null' || kind === 'undefined' ? kind : `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
+};
 
 const asJournalError = (what: string, e: unknown): JournalError =>
   e instanceof JournalError

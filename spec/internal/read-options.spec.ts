@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import {
+  kindOf,
   isDurationMs,
   isPositiveInteger,
   MAX_TIMER_MS,
@@ -89,6 +90,14 @@ describe('isPositiveInteger', () => {
       false,
       false,
       false,
+    ]);
+  });
+});
+
+describe('kindOf', () => {
+  it('names null and arrays apart from objects, and anything else by its typeof', () => {
+    expect([null, [], {}, undefined, 'x', 1, true, 1n, () => 0].map(kindOf)).to.deep.equal([
+      'null', 'array', 'object', 'undefined', 'string', 'number', 'boolean', 'bigint', 'function',
     ]);
   });
 });
