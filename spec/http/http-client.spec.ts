@@ -957,7 +957,9 @@ describe('makeHttp (the request pipeline, through the client)', () => {
       // the wait and the client's pacing (its rate at least one a second): well short of the ~9 s it took
       // when only the server's 100 ms waits were counted
       expect(seen[seen.length - 1]!.at - start).to.be.within(900, 2000);
-      expect(seen.length).to.be.within(3, 11);
+      // at least the first attempt and one more; how many fit depends on how long each answer takes on this
+      // clock (it ticks on while nock answers), never more than the server's 100 ms waits allow
+      expect(seen.length).to.be.within(2, 11);
       nock.cleanAll();
     });
 
