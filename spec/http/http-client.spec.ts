@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type FakeTimers from '@sinonjs/fake-timers';
-import axios, { type InternalAxiosRequestConfig } from 'axios';
+import axios, { type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
 import { expect } from 'chai';
 import nock from 'nock';
 import { lastValueFrom, retry, type Observable } from 'rxjs';
@@ -38,14 +38,45 @@ import {
   type Seen,
 } from './fixtures';
 
-/** Moves the virtual clock 10 ms at a time, letting I/O run in between, until `r` settles. */
-const runUntilSettled = async (
+/** An axios instance that counts the requests it has sent and not yet answered (or failed). */
+const inFlightAxios = (): { instance: AxiosInstance; inFlight: () => number } => {
+  const instance = axios.create();
+  let sent = 0;
+  let answered = 0;
+  instance.interceptors.request.use((config: InternalAxiosRequestConfig) => {
+    sent += 1;
+    return config;
+  });
+  instance.interceptors.response.use(
+    (response) => {
+      answered += 1;
+      return response;
+    },
+    (error: unknown) => {
+      answered += 1;
+      return Promise.reject(error);
+    },
+  );
+  return { instance, inFlight: () => sent - answered };
+};
+
+/**
+ * Moves the virtual clock from timer to timer, but only while no request is in flight: time passes only
+ * in the client's own waits, never while nock answers, so the times the client sends at are exact.
+ */
+const runQuietly = async (
   clock: FakeTimers.InstalledClock,
   r: { error: unknown; completed: boolean },
+  inFlight: () => number,
 ): Promise<void> => {
-  for (let i = 0; i < 2000 && r.error === undefined && !r.completed; i++) {
+  const settled = (): boolean => r.error !== undefined || r.completed;
+  for (let i = 0; i < 1000 && !settled(); i++) {
+    await waitFor(() => inFlight() === 0 || settled(), 'the request in flight to be answered');
+    // let the client act on the answer (decode, decide, schedule its next wait)
     await idle(5);
-    await clock.tickAsync(10);
+    if (settled() || inFlight() > 0) continue;
+    await clock.nextAsync();
+    await idle(5);
   }
 };
 
@@ -900,11 +931,12 @@ describe('makeHttp (the request pipeline, through the client)', () => {
       const retries: RetryEvent[] = [];
       // the pace after a 429 (one a second at first) runs on a virtual clock
       const clock = installClock();
+      const { instance, inFlight } = inFlightAxios();
       try {
         const r = collect(
-          testClient({ maxRetries: 0, onRetry: (e) => retries.push(e) }).groups.retrieve('grp_1'),
+          testClient({ axios: instance, maxRetries: 0, onRetry: (e) => retries.push(e) }).groups.retrieve('grp_1'),
         );
-        await runUntilSettled(clock, r);
+        await runQuietly(clock, r, inFlight);
         expect(r.values.map((g) => g.id)).to.deep.equal(['grp_1']);
       } finally {
         clock.uninstall();
@@ -924,17 +956,22 @@ describe('makeHttp (the request pipeline, through the client)', () => {
         .times(5)
         .reply(answer(429, { error: { message: 'slow down' } }, { 'retry-after-ms': '2' }));
       const clock = installClock();
-      const r = collect(testClient({ maxRetries: 5, maxRateLimitWaitMs: 5 }).groups.retrieve('grp_1'));
+      const { instance, inFlight } = inFlightAxios();
+      const r = collect(
+        testClient({ axios: instance, maxRetries: 5, maxRateLimitWaitMs: 5 }).groups.retrieve('grp_1'),
+      );
       try {
-        await runUntilSettled(clock, r);
+        await runQuietly(clock, r, inFlight);
       } finally {
         clock.uninstall();
       }
       expect(r.error).to.be.instanceOf(RateLimitError);
-      // the server asks for 2 ms, but after its 429 the client paces its requests (the shared gate):
-      // the second attempt goes out well after 5 ms, and its 429 ends the call, with no third attempt
-      expect(seen).to.have.length(2);
-      expect(seen[1]!.at - seen[0]!.at).to.be.above(5);
+      // the server asks for 2 ms: the second attempt goes out after exactly that (2 of 5 ms waited, a next
+      // 2 ms wait still fits); its 429 slows the client's pace (the shared gate), so the third goes out well
+      // after 5 ms, and its 429 ends the call, with no fourth attempt
+      expect(seen).to.have.length(3);
+      expect(seen[1]!.at - seen[0]!.at).to.equal(2);
+      expect(seen[2]!.at - seen[0]!.at).to.be.above(5);
       nock.cleanAll();
     });
 
@@ -946,23 +983,24 @@ describe('makeHttp (the request pipeline, through the client)', () => {
         .reply(answer(429, { error: { message: 'slow down' } }, { 'retry-after-ms': '100' }));
       const clock = installClock();
       const start = Date.now();
-      const r = collect(testClient({ maxRetries: 0, maxRateLimitWaitMs: 1000 }).groups.retrieve('grp_1'));
+      const { instance, inFlight } = inFlightAxios();
+      const r = collect(
+        testClient({ axios: instance, maxRetries: 0, maxRateLimitWaitMs: 1000 }).groups.retrieve('grp_1'),
+      );
       let end = 0;
       try {
-        await runUntilSettled(clock, r);
-        // runUntilSettled stops within one 10 ms step of the error
+        await runQuietly(clock, r, inFlight);
         end = Date.now();
       } finally {
         clock.uninstall();
       }
       expect(r.error).to.be.instanceOf(RateLimitError);
-      // it goes on until a next 100 ms wait would pass 1 s, so it ends past 900 ms; its last attempt goes out
-      // after the wait and the client's pacing (its rate at least one a second): well short of the ~9 s it
-      // took when only the server's 100 ms waits were counted. (The time of the last attempt is no bound:
-      // this clock ticks on while nock answers, and that time counts as waiting too.)
-      expect(end - start).to.be.within(900, 2010);
-      // at least the first attempt and one more; how many fit depends on how long each answer takes on this
-      // clock (it ticks on while nock answers), never more than the server's 100 ms waits allow
+      // it goes on until a next 100 ms wait would pass 1 s, so it ends past 900 ms, with its last attempt,
+      // which goes out after the wait and the client's pacing (its rate at least one a second): well short
+      // of the ~9 s it took when only the server's 100 ms waits were counted
+      expect(end - start).to.be.within(900, 2000);
+      expect(seen.at(-1)!.at - start).to.equal(end - start);
+      // at least the first attempt and one more, never more than the server's 100 ms waits allow
       expect(seen.length).to.be.within(2, 11);
       nock.cleanAll();
     });
