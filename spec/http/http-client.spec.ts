@@ -926,7 +926,7 @@ describe('makeHttp (the request pipeline, through the client)', () => {
           return status === 429 ? [429, reply, { 'retry-after-ms': '1' }] : [status, reply];
         });
       const retries: RetryEvent[] = [];
-      // the pace after a 429 (one a second at first) runs on a virtual clock
+      // the pace after a 429 runs on a virtual clock, moved only while nothing is in flight
       const clock = installClock();
       const { instance, inFlight } = inFlightAxios();
       try {
