@@ -163,19 +163,57 @@ export const assertAllUsed = (): void => {
   if (!nock.isDone()) throw new Error(`unused interceptors: ${nock.pendingMocks().join(', ')}`);
 };
 
-/** An axios instance that records the URL and AbortSignal of every request as it is sent. */
+/**
+ * An axios instance that records the URL and AbortSignal of every request as it is sent, and counts the
+ * requests sent and not yet answered (or failed).
+ */
 export const recordingAxios = (): {
   instance: AxiosInstance;
   sent: Array<{ url: string; signal: AbortSignal }>;
+  inFlight: () => number;
 } => {
   const instance = axios.create();
   const sent: Array<{ url: string; signal: AbortSignal }> = [];
+  let started = 0;
+  let answered = 0;
   instance.interceptors.request.use((config: InternalAxiosRequestConfig) => {
+    started += 1;
     if (config.signal instanceof AbortSignal)
       sent.push({ url: config.url ?? '', signal: config.signal });
     return config;
   });
-  return { instance, sent };
+  instance.interceptors.response.use(
+    (response) => {
+      answered += 1;
+      return response;
+    },
+    (error: unknown) => {
+      answered += 1;
+      return Promise.reject(error);
+    },
+  );
+  return { instance, sent, inFlight: () => started - answered };
+};
+
+/**
+ * Moves the virtual clock from timer to timer, but only while no request is in flight (`inFlight` of
+ * {@link recordingAxios}): time passes only in the client's own waits, never while nock answers, so the
+ * times the client sends at are exact. Returns once every one of `rs` has settled.
+ */
+export const runQuietly = async (
+  clock: FakeTimers.InstalledClock,
+  inFlight: () => number,
+  ...rs: ReadonlyArray<{ error: unknown; completed: boolean }>
+): Promise<void> => {
+  const settled = (): boolean => rs.every((r) => r.error !== undefined || r.completed);
+  for (let i = 0; i < 1000 && !settled(); i++) {
+    await waitFor(() => inFlight() === 0 || settled(), 'the request in flight to be answered');
+    // let the client act on the answer (decode, decide, schedule its next wait)
+    await idle(5);
+    if (settled() || inFlight() > 0) continue;
+    await clock.nextAsync();
+    await idle(5);
+  }
 };
 
 /** A request held by {@link manualAxios} until the test answers it. */

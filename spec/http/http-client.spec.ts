@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type FakeTimers from '@sinonjs/fake-timers';
-import axios, { type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
+import axios, { type InternalAxiosRequestConfig } from 'axios';
 import { expect } from 'chai';
 import nock from 'nock';
 import { lastValueFrom, retry, type Observable } from 'rxjs';
@@ -32,53 +32,13 @@ import {
   installClock,
   member,
   recorder,
+  recordingAxios,
   recordingLogger,
+  runQuietly,
   testClient,
   waitFor,
   type Seen,
 } from './fixtures';
-
-/** An axios instance that counts the requests it has sent and not yet answered (or failed). */
-const inFlightAxios = (): { instance: AxiosInstance; inFlight: () => number } => {
-  const instance = axios.create();
-  let sent = 0;
-  let answered = 0;
-  instance.interceptors.request.use((config: InternalAxiosRequestConfig) => {
-    sent += 1;
-    return config;
-  });
-  instance.interceptors.response.use(
-    (response) => {
-      answered += 1;
-      return response;
-    },
-    (error: unknown) => {
-      answered += 1;
-      return Promise.reject(error);
-    },
-  );
-  return { instance, inFlight: () => sent - answered };
-};
-
-/**
- * Moves the virtual clock from timer to timer, but only while no request is in flight: time passes only
- * in the client's own waits, never while nock answers, so the times the client sends at are exact.
- */
-const runQuietly = async (
-  clock: FakeTimers.InstalledClock,
-  inFlight: () => number,
-  ...rs: ReadonlyArray<{ error: unknown; completed: boolean }>
-): Promise<void> => {
-  const settled = (): boolean => rs.every((r) => r.error !== undefined || r.completed);
-  for (let i = 0; i < 1000 && !settled(); i++) {
-    await waitFor(() => inFlight() === 0 || settled(), 'the request in flight to be answered');
-    // let the client act on the answer (decode, decide, schedule its next wait)
-    await idle(5);
-    if (settled() || inFlight() > 0) continue;
-    await clock.nextAsync();
-    await idle(5);
-  }
-};
 
 const VERSION: string = (
   JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
@@ -465,7 +425,7 @@ describe('makeHttp (the request pipeline, through the client)', () => {
       nock(API).get('/v1/groups/c').reply(answer(429));
       for (const id of ['a', 'b', 'c', 'd']) nock(API).get(`/v1/groups/${id}`).reply(answer(200));
       const retries: RetryEvent[] = [];
-      const { instance, inFlight } = inFlightAxios();
+      const { instance, inFlight } = recordingAxios();
       const client = testClient({ axios: instance, onRetry: (e) => retries.push(e) });
       const t0 = Date.now();
       const calls = ['a', 'b', 'c'].map((id) => collect(client.groups.retrieve(id)));
@@ -928,7 +888,7 @@ describe('makeHttp (the request pipeline, through the client)', () => {
       const retries: RetryEvent[] = [];
       // the pace after a 429 runs on a virtual clock, moved only while nothing is in flight
       const clock = installClock();
-      const { instance, inFlight } = inFlightAxios();
+      const { instance, inFlight } = recordingAxios();
       try {
         const r = collect(
           testClient({ axios: instance, maxRetries: 0, onRetry: (e) => retries.push(e) }).groups.retrieve('grp_1'),
@@ -953,7 +913,7 @@ describe('makeHttp (the request pipeline, through the client)', () => {
         .times(5)
         .reply(answer(429, { error: { message: 'slow down' } }, { 'retry-after-ms': '2' }));
       const clock = installClock();
-      const { instance, inFlight } = inFlightAxios();
+      const { instance, inFlight } = recordingAxios();
       const r = collect(
         testClient({ axios: instance, maxRetries: 5, maxRateLimitWaitMs: 5 }).groups.retrieve('grp_1'),
       );
@@ -980,7 +940,7 @@ describe('makeHttp (the request pipeline, through the client)', () => {
         .reply(answer(429, { error: { message: 'slow down' } }, { 'retry-after-ms': '100' }));
       const clock = installClock();
       const start = Date.now();
-      const { instance, inFlight } = inFlightAxios();
+      const { instance, inFlight } = recordingAxios();
       const r = collect(
         testClient({ axios: instance, maxRetries: 0, maxRateLimitWaitMs: 1000 }).groups.retrieve('grp_1'),
       );
